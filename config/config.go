@@ -1,0 +1,376 @@
+// Package config loads newsbot's configuration: one YAML file whose key names
+// are a contract (documented in the README), with embedded defaults for
+// everything, so newsbot runs with no file at all.
+//
+// Parse reads from an io.Reader and knows nothing of the file system; Load
+// reads a path and resolves the profiles file relative to it. Every problem is
+// reported at once as "file:line:col: message". Unknown keys are errors.
+// "${VAR}" in any value expands from the environment; secrets (the Slack token
+// and webhook URL) are held in Secret values that never print.
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/newsbot/newsbot/internal/yamlpos"
+)
+
+// DefaultPath is the configuration file used when --config is not given.
+const DefaultPath = "newsbot.yaml"
+
+// Config is newsbot's whole configuration. The YAML key of each field is a
+// contract: scripts and documentation outside this repository use them.
+type Config struct {
+	// Timezone is the IANA zone the schedules and digest dates use.
+	Timezone string   `yaml:"timezone"`
+	Schedule Schedule `yaml:"schedule"`
+	// Store is a SQLite file path.
+	Store string `yaml:"store"`
+	Feeds []Feed `yaml:"feeds"`
+	// Profiles is a profile file or a directory of them; empty means the
+	// built-in profiles.
+	Profiles string `yaml:"profiles"`
+	Fetch    Fetch  `yaml:"fetch"`
+	Slack    Slack  `yaml:"slack"`
+	Digest   Digest `yaml:"digest"`
+	HTTP     HTTP   `yaml:"http"`
+
+	// File is the file the configuration was read from ("" for the embedded
+	// defaults). Relative paths in the file resolve against its directory.
+	File string `yaml:"-"`
+	// Location is Timezone, loaded.
+	Location *time.Location `yaml:"-"`
+	// Root is the parsed document, kept to position later errors.
+	root *yaml.Node
+}
+
+// Schedule holds the two cron schedules, in standard five-field syntax.
+type Schedule struct {
+	Poll   string `yaml:"poll"`
+	Digest string `yaml:"digest"`
+}
+
+// Feed is one feed to poll.
+type Feed struct {
+	// URL is an http(s) URL or a local file path.
+	URL string `yaml:"url"`
+	// Name is shown in digests; empty means the feed's own title.
+	Name string `yaml:"name"`
+}
+
+// Fetch bounds how feeds are fetched.
+type Fetch struct {
+	Concurrency int      `yaml:"concurrency"`
+	PerHost     int      `yaml:"per_host"`
+	Timeout     Duration `yaml:"timeout"`
+	MaxBody     ByteSize `yaml:"max_body"`
+}
+
+// Slack says where digests go. With neither a token nor a webhook URL,
+// digests are printed to standard output.
+type Slack struct {
+	Token      Secret `yaml:"token"`
+	WebhookURL Secret `yaml:"webhook_url"`
+	APIURL     string `yaml:"api_url"`
+	Channel    string `yaml:"channel"`
+}
+
+// Digest shapes the daily digest.
+type Digest struct {
+	// TopN is how many stories the main message of a profile's digest shows;
+	// the rest go to a thread reply.
+	TopN int `yaml:"top_n"`
+	// Window is how old an item may be, when first seen, to count for the
+	// next digest; older items count only through backfill. It stops the
+	// first poll of a new feed from flooding the digest with its archive.
+	Window Duration `yaml:"window"`
+}
+
+// HTTP configures the metrics and health endpoints of `newsbot run`.
+type HTTP struct {
+	// Listen is the address to serve /metrics, /healthz and /readyz on;
+	// empty disables the server.
+	Listen string `yaml:"listen"`
+}
+
+// Default returns the configuration used when no file is given: the embedded
+// feeds and profiles, a SQLite file in the working directory, and digests
+// printed to standard output until Slack is configured.
+func Default() *Config {
+	return &Config{
+		Timezone: "UTC",
+		Schedule: Schedule{Poll: "*/15 * * * *", Digest: "0 9 * * *"},
+		Store:    "newsbot.db",
+		Feeds:    DefaultFeeds(),
+		Fetch: Fetch{
+			Concurrency: 16,
+			PerHost:     4,
+			Timeout:     Duration(30 * time.Second),
+			MaxBody:     10 << 20,
+		},
+		Slack:  Slack{APIURL: "https://slack.com/api/", Channel: "#india-us-watch"},
+		Digest: Digest{TopN: 10, Window: Duration(48 * time.Hour)},
+		HTTP:   HTTP{Listen: ""},
+	}
+}
+
+// Parse reads a configuration from r, on top of the defaults. file names the
+// source in error messages; getenv expands "${VAR}" (nil means os.LookupEnv).
+// The error, if any, is a yamlpos.List holding every problem found.
+func Parse(file string, r io.Reader, getenv func(string) (string, bool)) (*Config, error) {
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("config: read %s: %w", file, err)
+	}
+	cfg := Default()
+	cfg.File = file
+	if len(bytes.TrimSpace(data)) == 0 {
+		if err := cfg.validate(); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		_, errs := yamlpos.Decode(file, data, &struct{}{})
+		return nil, errs.Err()
+	}
+	if len(doc.Content) == 0 {
+		return cfg, cfg.validate()
+	}
+	root := doc.Content[0]
+	var errs yamlpos.List
+	expandEnv(file, root, getenv, &errs)
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	// Decode into a zero feed list so a file's feeds replace the defaults
+	// rather than being appended to them.
+	if findNode(root, "feeds") != nil {
+		cfg.Feeds = nil
+	}
+	if errs := yamlpos.DecodeNode(file, root, cfg); len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	cfg.root = root
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Load reads the configuration file at path. When path is DefaultPath and no
+// such file exists, it returns the embedded defaults, so newsbot runs out of
+// the box; any other missing file is an error.
+func Load(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) && path == DefaultPath {
+			cfg := Default()
+			if err := cfg.validate(); err != nil {
+				return nil, err
+			}
+			return cfg, nil
+		}
+		return nil, fmt.Errorf("config: %w (pass --config FILE or set NEWSBOT_CONFIG)", err)
+	}
+	defer f.Close()
+	return Parse(path, f, nil)
+}
+
+// Resolve returns p relative to the configuration file's directory, unless p
+// is absolute, a URL, or the configuration came from no file.
+func (c *Config) Resolve(p string) string {
+	if p == "" || c.File == "" || filepath.IsAbs(p) || strings.Contains(p, "://") {
+		return p
+	}
+	return filepath.Join(filepath.Dir(c.File), p)
+}
+
+// expandEnv replaces "${VAR}" in every scalar with the variable's value. An
+// unset variable expands to the empty string. "$$" stands for a literal "$".
+func expandEnv(file string, n *yaml.Node, getenv func(string) (string, bool), errs *yamlpos.List) {
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "$") {
+		var out strings.Builder
+		s := n.Value
+		for {
+			i := strings.IndexByte(s, '$')
+			if i < 0 {
+				out.WriteString(s)
+				break
+			}
+			out.WriteString(s[:i])
+			s = s[i:]
+			switch {
+			case strings.HasPrefix(s, "$$"):
+				out.WriteByte('$')
+				s = s[2:]
+			case strings.HasPrefix(s, "${"):
+				end := strings.IndexByte(s, '}')
+				if end < 0 {
+					errs.Add(file, n, "unterminated ${ in value; write ${NAME}, or $$ for a literal $")
+					return
+				}
+				v, _ := getenv(s[2:end])
+				out.WriteString(v)
+				s = s[end+1:]
+			default:
+				out.WriteByte('$')
+				s = s[1:]
+			}
+		}
+		n.Value = out.String()
+	}
+	for _, c := range n.Content {
+		expandEnv(file, c, getenv, errs)
+	}
+}
+
+// findNode returns the value node at the given key path, or nil.
+func findNode(n *yaml.Node, path ...string) *yaml.Node {
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+// validate checks values that parse but cannot work, with positions.
+func (c *Config) validate() error {
+	var errs yamlpos.List
+	bad := func(format string, args []any, path ...string) {
+		n := findNode(c.root, path...)
+		if n == nil {
+			n = &yaml.Node{Line: 1, Column: 1}
+		}
+		file := c.File
+		if file == "" {
+			file = "<defaults>"
+		}
+		errs.Add(file, n, format, args...)
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil || c.Timezone == "" {
+		bad("unknown timezone %q; use an IANA name such as Asia/Kolkata or UTC", []any{c.Timezone}, "timezone")
+	} else {
+		c.Location = loc
+	}
+	if _, err := cron.ParseStandard(c.Schedule.Poll); err != nil {
+		bad("schedule.poll %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Poll, err}, "schedule", "poll")
+	}
+	if _, err := cron.ParseStandard(c.Schedule.Digest); err != nil {
+		bad("schedule.digest %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Digest, err}, "schedule", "digest")
+	}
+	if strings.TrimSpace(c.Store) == "" {
+		bad("store is empty; give a SQLite file path such as /var/lib/newsbot/newsbot.db", nil, "store")
+	}
+	feedsNode := findNode(c.root, "feeds")
+	seen := map[string]bool{}
+	for i, f := range c.Feeds {
+		pos := func(format string, args ...any) {
+			n := &yaml.Node{Line: 1, Column: 1}
+			if feedsNode != nil && i < len(feedsNode.Content) {
+				n = feedsNode.Content[i]
+				if u := findNode(n, "url"); u != nil {
+					n = u
+				}
+			}
+			errs.Add(c.fileName(), n, format, args...)
+		}
+		switch {
+		case strings.TrimSpace(f.URL) == "":
+			pos("feed has no url")
+		case strings.Contains(f.URL, "://"):
+			u, err := url.Parse(f.URL)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
+				pos("feed url %q is not an http(s) URL or a file path", redactURL(f.URL))
+			}
+		}
+		if seen[f.URL] {
+			pos("feed %q is listed twice", redactURL(f.URL))
+		}
+		seen[f.URL] = true
+	}
+	if c.Fetch.Concurrency < 1 {
+		bad("fetch.concurrency must be at least 1", nil, "fetch", "concurrency")
+	}
+	if c.Fetch.PerHost < 1 {
+		bad("fetch.per_host must be at least 1", nil, "fetch", "per_host")
+	}
+	if c.Fetch.Timeout <= 0 {
+		bad("fetch.timeout must be positive, such as 30s", nil, "fetch", "timeout")
+	}
+	if c.Fetch.MaxBody <= 0 {
+		bad("fetch.max_body must be positive, such as 10MiB", nil, "fetch", "max_body")
+	}
+	if u, err := url.Parse(c.Slack.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("slack.api_url %q is not an http(s) URL", []any{c.Slack.APIURL}, "slack", "api_url")
+	} else if !strings.HasSuffix(c.Slack.APIURL, "/") {
+		c.Slack.APIURL += "/"
+	}
+	if w := c.Slack.WebhookURL.Value(); w != "" {
+		if u, err := url.Parse(w); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("slack.webhook_url is not an http(s) URL", nil, "slack", "webhook_url")
+		}
+	}
+	if c.Slack.Token.Value() != "" && c.Slack.WebhookURL.Value() != "" {
+		bad("slack.token and slack.webhook_url are both set; choose one", nil, "slack", "webhook_url")
+	}
+	if c.Slack.Token.Value() != "" && strings.TrimSpace(c.Slack.Channel) == "" {
+		bad("slack.channel is empty; name the default channel, such as \"#india-us-watch\"", nil, "slack", "channel")
+	}
+	if c.Digest.TopN < 1 {
+		bad("digest.top_n must be at least 1", nil, "digest", "top_n")
+	}
+	if c.Digest.Window <= 0 {
+		bad("digest.window must be positive, such as 48h", nil, "digest", "window")
+	}
+	return errs.Err()
+}
+
+func (c *Config) fileName() string {
+	if c.File == "" {
+		return "<defaults>"
+	}
+	return c.File
+}
+
+// redactURL hides credentials in a URL: its user info and query values.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<invalid URL>"
+	}
+	if u.User != nil {
+		u.User = url.User("redacted")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q.Set(k, "redacted")
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

@@ -1,0 +1,138 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/newsbot/newsbot/internal/yamlpos"
+)
+
+// Duration is a time.Duration written as Go writes them ("30s", "1h30m"),
+// with "d" for days ("7d").
+type Duration time.Duration
+
+// ParseDuration parses Go durations and whole or fractional days ("7d",
+// "1.5d", "2d12h").
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		days, err := strconv.ParseFloat(s[:i], 64)
+		if err != nil || days < 0 {
+			return 0, fmt.Errorf("invalid duration %q: use Go units (30s, 15m, 12h) or days (7d)", s)
+		}
+		d := time.Duration(days * float64(24*time.Hour))
+		if rest := s[i+1:]; rest != "" {
+			r, err := time.ParseDuration(rest)
+			if err != nil {
+				return 0, fmt.Errorf("invalid duration %q: use Go units (30s, 15m, 12h) or days (7d)", s)
+			}
+			d += r
+		}
+		return d, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: use Go units (30s, 15m, 12h) or days (7d)", s)
+	}
+	return d, nil
+}
+
+// UnmarshalYAML decodes a duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return yamlpos.NodeError(n, "%v", err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML encodes the duration as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// String formats the duration as Go does.
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// ByteSize is a size in bytes, written as a number or with a unit: "512KiB",
+// "10MiB", "1GiB", "10MB".
+type ByteSize int64
+
+var byteUnits = []struct {
+	suffix string
+	mult   int64
+}{
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
+	{"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000},
+	{"B", 1},
+}
+
+// ParseByteSize parses a size such as "10MiB".
+func ParseByteSize(s string) (ByteSize, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range byteUnits {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("invalid size %q: use bytes or a unit such as 512KiB, 10MiB", s)
+	}
+	return ByteSize(n * mult), nil
+}
+
+// UnmarshalYAML decodes a size.
+func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseByteSize(n.Value)
+	if err != nil {
+		return yamlpos.NodeError(n, "%v", err)
+	}
+	*b = v
+	return nil
+}
+
+// Secret holds a credential. It prints, formats and marshals as "<secret>"
+// so it cannot leak into logs or errors by accident; Value returns the real
+// string for the one place that needs it.
+type Secret struct{ v string }
+
+// NewSecret wraps a credential.
+func NewSecret(v string) Secret { return Secret{v: v} }
+
+// Value returns the credential itself. Never log or format it.
+func (s Secret) Value() string { return s.v }
+
+// String returns "<secret>", or "" when the secret is empty.
+func (s Secret) String() string {
+	if s.v == "" {
+		return ""
+	}
+	return "<secret>"
+}
+
+// GoString hides the value from %#v.
+func (s Secret) GoString() string { return s.String() }
+
+// Format hides the value from every fmt verb.
+func (s Secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+
+// MarshalYAML hides the value when a configuration is written out.
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// MarshalJSON hides the value when a configuration is written out as JSON.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(s.String())), nil }
+
+// UnmarshalYAML reads the credential.
+func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return yamlpos.NodeError(n, "expected a string")
+	}
+	s.v = strings.TrimSpace(n.Value)
+	return nil
+}
