@@ -1,0 +1,201 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestParseFull(t *testing.T) {
+	data, err := os.ReadFile("testdata/full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse("testdata/full.yaml", bytes.NewReader(data), env(map[string]string{"SLACK_BOT_TOKEN": "xoxb-test-secret"}))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if cfg.Location.String() != "Asia/Kolkata" {
+		t.Errorf("location = %v", cfg.Location)
+	}
+	if got := cfg.Slack.Token.Value(); got != "xoxb-test-secret" {
+		t.Errorf("token not expanded: %q", got)
+	}
+	if cfg.Slack.WebhookURL.Value() != "" {
+		t.Errorf("unset variable should expand to empty")
+	}
+	if len(cfg.Feeds) != 2 || cfg.Feeds[0].Name != "Example" {
+		t.Errorf("feeds = %+v (file feeds must replace the defaults)", cfg.Feeds)
+	}
+	if cfg.Fetch.MaxBody != 10<<20 || time.Duration(cfg.Fetch.Timeout) != 30*time.Second {
+		t.Errorf("fetch = %+v", cfg.Fetch)
+	}
+	if time.Duration(cfg.Digest.Window) != 48*time.Hour || cfg.Digest.TopN != 5 {
+		t.Errorf("digest = %+v", cfg.Digest)
+	}
+	if got := cfg.Resolve(cfg.Profiles); got != filepath.Join("testdata", "profiles.yaml") {
+		t.Errorf("profiles resolve to %q", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	data, err := os.ReadFile("testdata/invalid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse("testdata/invalid.yaml", bytes.NewReader(data), env(nil))
+	if err == nil {
+		t.Fatal("Parse accepted an invalid file")
+	}
+	// Unknown keys are reported first, all at once, with positions.
+	want := []string{"testdata/invalid.yaml:4:3: unknown key \"digets\""}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("errors lack %q:\n%v", w, err)
+		}
+	}
+}
+
+func TestValidateErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"timezone", "timezone: Mars/Olympus\n", []string{"f.yaml:1:11: unknown timezone \"Mars/Olympus\""}},
+		{"schedule", "schedule:\n  poll: every minute\n", []string{"f.yaml:2:9: schedule.poll \"every minute\""}},
+		{"feed scheme", "feeds:\n  - url: ftp://example.org/feed\n", []string{"f.yaml:2:10: feed url \"ftp://example.org/feed\" is not an http(s) URL"}},
+		{"feed no url", "feeds:\n  - name: x\n", []string{"f.yaml:2:5: feed has no url"}},
+		{"feed twice", "feeds:\n  - url: a.xml\n  - url: a.xml\n", []string{"f.yaml:3:10: feed \"a.xml\" is listed twice"}},
+		{"duration", "fetch: {timeout: soon}\n", []string{"f.yaml:1:18: invalid duration \"soon\""}},
+		{"size", "fetch: {max_body: lots}\n", []string{"f.yaml:1:19: invalid size \"lots\""}},
+		{"several at once", "fetch: {concurrency: 0, per_host: 0}\ntimezone: Nowhere\n", []string{
+			"f.yaml:1:22: fetch.concurrency must be at least 1",
+			"f.yaml:1:35: fetch.per_host must be at least 1",
+			"f.yaml:2:11: unknown timezone",
+		}},
+		{"api url", "slack: {api_url: 'nope'}\n", []string{"f.yaml:1:18: slack.api_url \"nope\""}},
+		{"both slack", "slack: {token: a, webhook_url: 'https://hooks.example/x'}\n", []string{"both set"}},
+		{"syntax", "feeds: [\n", []string{"f.yaml:2:1: invalid YAML"}},
+		{"wrong type", "fetch: {concurrency: many}\n", []string{"f.yaml:1:22: cannot use a str `many` into int"}},
+		{"unterminated env", "store: ${NOPE\n", []string{"f.yaml:1:8: unterminated ${"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("f.yaml", strings.NewReader(tt.in), env(nil))
+			if err == nil {
+				t.Fatal("Parse accepted it")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("errors lack %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := Parse("empty.yaml", strings.NewReader(""), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Schedule.Poll != "*/15 * * * *" || cfg.Schedule.Digest != "0 9 * * *" {
+		t.Errorf("schedule = %+v", cfg.Schedule)
+	}
+	if len(cfg.Feeds) == 0 {
+		t.Error("no built-in feeds")
+	}
+	if _, err := cfg.LoadProfiles(); err != nil {
+		t.Fatalf("built-in profiles: %v", err)
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, err := Load(DefaultPath); err != nil {
+		t.Errorf("Load(default) without a file should give the defaults: %v", err)
+	}
+	if _, err := Load("other.yaml"); err == nil || !strings.Contains(err.Error(), "--config") {
+		t.Errorf("Load(missing named file) = %v, want an error that says what to do", err)
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	const token = "xoxb-very-secret-token"
+	cfg, err := Parse("f.yaml", strings.NewReader("slack:\n  token: ${T}\n"), env(map[string]string{"T": token}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed := []string{
+		fmt.Sprint(cfg.Slack), fmt.Sprintf("%v %+v %#v %s %q", cfg.Slack.Token, cfg.Slack, cfg.Slack, cfg.Slack.Token, cfg.Slack.Token),
+		string(out),
+	}
+	for _, p := range printed {
+		if strings.Contains(p, token) {
+			t.Fatalf("the token printed: %s", p)
+		}
+	}
+	if cfg.Slack.Token.Value() != token {
+		t.Fatal("Value lost the token")
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  bool
+	}{
+		{"7d", 7 * 24 * time.Hour, false},
+		{"1.5d", 36 * time.Hour, false},
+		{"2d12h", 60 * time.Hour, false},
+		{"36h", 36 * time.Hour, false},
+		{"15m", 15 * time.Minute, false},
+		{"d", 0, true},
+		{"-1d", 0, true},
+		{"week", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseDuration(tt.in)
+			if (err != nil) != tt.err || got != tt.want {
+				t.Errorf("ParseDuration(%q) = %v, %v", tt.in, got, err)
+			}
+		})
+	}
+}
+
+func TestReadProfilesDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), BuiltinProfiles(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs, err := ReadProfiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) != 5 {
+		t.Errorf("got %d profiles from the directory, want 5", len(specs))
+	}
+	if _, err := ReadProfiles(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing profiles path must be an error")
+	}
+}
