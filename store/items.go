@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/newsbot/newsbot/feeds"
+)
+
+// SaveItems stores items, each once (the key is Item.ID), in one transaction,
+// and returns the ones that were new, in the order given. An item whose
+// Published is zero is stored, and returned, with Published = seen; the
+// returned Published times are as stored: UTC, to the millisecond. Saving an
+// item already stored, or twice in one call, changes nothing and does not
+// return it again. Every item must have an ID, and seen must not be zero.
+func (s *Store) SaveItems(ctx context.Context, items []feeds.Item, seen time.Time) ([]feeds.Item, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	if seen.IsZero() {
+		return nil, errors.New("store: save items: zero seen time")
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: save items: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `
+INSERT INTO items (id, feed_url, feed, title, summary, link, published, seen)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (id) DO NOTHING`)
+	if err != nil {
+		return nil, fmt.Errorf("store: save items: %w", err)
+	}
+	defer stmt.Close()
+
+	var fresh []feeds.Item
+	for _, it := range items {
+		if it.ID == "" {
+			return nil, fmt.Errorf("store: save items: item %q from %s has no ID", it.Title, it.FeedURL)
+		}
+		if it.Published.IsZero() {
+			it.Published = seen
+		}
+		published := it.Published.UnixMilli()
+		res, err := stmt.ExecContext(ctx, it.ID, it.FeedURL, it.Feed, it.Title, it.Summary, it.Link,
+			published, seen.UnixMilli())
+		if err != nil {
+			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
+		}
+		if n == 1 {
+			it.Published = fromMillis(published)
+			fresh = append(fresh, it)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: save items: %w", err)
+	}
+	return fresh, nil
+}
+
+// ItemsPublished calls fn for each stored item with since <= Published <
+// until, in order of Published (then ID). Items are read one at a time, not
+// loaded all at once, and fn may call other methods of s, including ones that
+// write; the walk sees the items as they were when it started. An error from
+// fn stops the walk and is returned as it is; so does cancelling ctx.
+func (s *Store) ItemsPublished(ctx context.Context, since, until time.Time, fn func(feeds.Item) error) error {
+	rows, err := s.r.QueryContext(ctx, `
+SELECT id, feed_url, feed, title, summary, link, published
+FROM items
+WHERE published >= $1 AND published < $2
+ORDER BY published, id`, since.UnixMilli(), until.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("store: items published: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		// database/sql notices a cancelled ctx asynchronously; checking
+		// here makes the walk stop at the next item.
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("store: items published: %w", err)
+		}
+		var (
+			it        feeds.Item
+			published int64
+		)
+		if err := rows.Scan(&it.ID, &it.FeedURL, &it.Feed, &it.Title, &it.Summary, &it.Link, &published); err != nil {
+			return fmt.Errorf("store: items published: %w", err)
+		}
+		it.Published = fromMillis(published)
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: items published: %w", err)
+	}
+	return nil
+}
+
+// CountItems returns how many items are stored.
+func (s *Store) CountItems(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM items`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count items: %w", err)
+	}
+	return n, nil
+}
