@@ -1,0 +1,161 @@
+package digest
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+var (
+	testNow = time.Date(2026, 3, 2, 3, 30, 0, 0, time.UTC) // 09:00 in IST
+	testLoc = time.FixedZone("IST", 5*3600+30*60)
+)
+
+func testOptions() Options {
+	return Options{
+		TopN:         3,
+		Location:     testLoc,
+		Now:          func() time.Time { return testNow },
+		Descriptions: map[string]string{"TRUST": "India–US TRUST initiative & critical tech"},
+	}
+}
+
+func hoursAgo(h int) time.Time { return testNow.Add(-time.Duration(h) * time.Hour) }
+
+func TestBuildFoldsAndRanks(t *testing.T) {
+	type story struct {
+		title      string
+		itemIDs    []string
+		duplicates []string
+		alsoIn     []string
+		matched    []string
+	}
+	tests := []struct {
+		name    string
+		entries []Entry
+		want    []story
+	}{
+		{
+			name: "same link from two feeds folds, best score represents",
+			entries: []Entry{
+				{ItemID: "a", Title: "TRUST talks", Link: "https://x.test/1", Feed: "Reuters", Score: 1, Published: hoursAgo(2), Matched: []string{"TRUST"}},
+				{ItemID: "b", Title: "TRUST talks begin", Link: "https://x.test/1", Feed: "PTI", Score: 2, Published: hoursAgo(3), Matched: []string{"iCET"}},
+			},
+			want: []story{{title: "TRUST talks begin", itemIDs: []string{"b", "a"}, alsoIn: []string{"Reuters"}, matched: []string{"iCET", "TRUST"}}},
+		},
+		{
+			name: "same normalised title from different feeds folds",
+			entries: []Entry{
+				{ItemID: "a", Title: "India, US sign TRUST pact", Link: "https://a.test/1", Feed: "A", Score: 1, Published: hoursAgo(1)},
+				{ItemID: "b", Title: "india us sign trust PACT!", Link: "https://b.test/2", Feed: "B", Score: 1, Published: hoursAgo(2)},
+			},
+			// Equal scores: the earliest published represents.
+			want: []story{{title: "india us sign trust PACT!", itemIDs: []string{"b", "a"}, duplicates: []string{"https://a.test/1"}, alsoIn: []string{"A"}}},
+		},
+		{
+			name: "same title from the same feed stays apart",
+			entries: []Entry{
+				{ItemID: "a", Title: "Defence news daily briefing", Link: "https://a.test/1", Feed: "A", Score: 1, Published: hoursAgo(1)},
+				{ItemID: "b", Title: "Defence news daily briefing", Link: "https://a.test/2", Feed: "A", Score: 1, Published: hoursAgo(25)},
+			},
+			want: []story{
+				{title: "Defence news daily briefing", itemIDs: []string{"a"}},
+				{title: "Defence news daily briefing", itemIDs: []string{"b"}},
+			},
+		},
+		{
+			name: "short titles never fold",
+			entries: []Entry{
+				{ItemID: "a", Title: "Tariffs", Link: "https://a.test/1", Feed: "A", Score: 1, Published: hoursAgo(1)},
+				{ItemID: "b", Title: "Tariffs!", Link: "https://b.test/1", Feed: "B", Score: 1, Published: hoursAgo(2)},
+			},
+			want: []story{{title: "Tariffs", itemIDs: []string{"a"}}, {title: "Tariffs!", itemIDs: []string{"b"}}},
+		},
+		{
+			name: "ranked by score, then recency",
+			entries: []Entry{
+				{ItemID: "old", Title: "old", Link: "https://a.test/old", Feed: "A", Score: 2, Published: hoursAgo(30)},
+				{ItemID: "low", Title: "low", Link: "https://a.test/low", Feed: "A", Score: 1, Published: hoursAgo(0)},
+				{ItemID: "new", Title: "new", Link: "https://a.test/new", Feed: "A", Score: 2, Published: hoursAgo(1)},
+			},
+			want: []story{{title: "new", itemIDs: []string{"new"}}, {title: "old", itemIDs: []string{"old"}}, {title: "low", itemIDs: []string{"low"}}},
+		},
+		{
+			name: "folding is transitive and the same item twice counts once",
+			entries: []Entry{
+				{ItemID: "a", Title: "INDUS-X summit opens in Delhi", Link: "https://a.test/1", Feed: "A", Score: 1, Published: hoursAgo(5)},
+				{ItemID: "b", Title: "INDUS-X summit opens in Delhi", Link: "https://b.test/1", Feed: "B", Score: 1, Published: hoursAgo(4)},
+				{ItemID: "c", Title: "Summit: INDUS-X", Link: "https://b.test/1", Feed: "C", Score: 1, Published: hoursAgo(3)},
+				{ItemID: "a", Title: "INDUS-X summit opens in Delhi", Link: "https://a.test/1", Feed: "A", Score: 1, Published: hoursAgo(5)},
+			},
+			want: []story{{title: "INDUS-X summit opens in Delhi", itemIDs: []string{"a", "b", "c"}, duplicates: []string{"https://b.test/1"}, alsoIn: []string{"B", "C"}}},
+		},
+		{
+			name: "empty links do not fold",
+			entries: []Entry{
+				{ItemID: "a", Title: "one", Feed: "A", Score: 1, Published: hoursAgo(1)},
+				{ItemID: "b", Title: "two", Feed: "A", Score: 1, Published: hoursAgo(2)},
+			},
+			want: []story{{title: "one", itemIDs: []string{"a"}}, {title: "two", itemIDs: []string{"b"}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for i := range tt.entries {
+				tt.entries[i].Profile, tt.entries[i].Channel = "TRUST", "C1"
+			}
+			ds := Build(tt.entries, testOptions())
+			if len(ds) != 1 {
+				t.Fatalf("got %d digests, want 1", len(ds))
+			}
+			var got []story
+			for _, s := range ds[0].Stories {
+				got = append(got, story{s.Title, s.ItemIDs, s.Duplicates, s.AlsoIn, s.Matched})
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildGroupsByProfileAndChannelInOrder(t *testing.T) {
+	entries := []Entry{
+		{Profile: "tariffs", Channel: "C2", ItemID: "1", Title: "t"},
+		{Profile: "DRDO", Channel: "C1", ItemID: "2", Title: "d"},
+		{Profile: "TRUST", Channel: "C9", ItemID: "3", Title: "x"},
+		{Profile: "TRUST", Channel: "C1", ItemID: "4", Title: "y"},
+		{Profile: "JTG", Channel: "C1", ItemID: "5", Title: "j"},
+	}
+	opts := testOptions()
+	opts.Order = []string{"TRUST", "tariffs"}
+	var got []string
+	for _, d := range Build(entries, opts) {
+		got = append(got, d.Profile+"/"+d.Channel)
+		if d.Profile == "TRUST" && d.Description != opts.Descriptions["TRUST"] {
+			t.Errorf("TRUST description = %q", d.Description)
+		}
+		if want := time.Date(2026, 3, 2, 0, 0, 0, 0, testLoc); !d.Date.Equal(want) {
+			t.Errorf("date = %v, want %v", d.Date, want)
+		}
+	}
+	want := []string{"TRUST/C1", "TRUST/C9", "tariffs/C2", "DRDO/C1", "JTG/C1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestBuildDateIsInTheTeamTimezone(t *testing.T) {
+	opts := testOptions()
+	opts.Now = func() time.Time { return time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC) } // 01:30 on 2 March in IST
+	ds := Build([]Entry{{Profile: "p", ItemID: "1"}}, opts)
+	if y, m, d := ds[0].Date.Date(); y != 2026 || m != 3 || d != 2 {
+		t.Errorf("date = %v, want 2 March 2026", ds[0].Date)
+	}
+}
+
+func TestBuildNoEntries(t *testing.T) {
+	if ds := Build(nil, Options{}); len(ds) != 0 {
+		t.Errorf("got %d digests from no entries", len(ds))
+	}
+}

@@ -1,0 +1,26 @@
+package digest
+
+import "time"
+
+// Entry is one matched item as the store hands it over: an item that matched
+// a profile and waits to be delivered to the profile's channel.
+type Entry struct {
+	// Profile is the name of the profile the item matched.
+	Profile string
+	// Channel is the Slack channel the profile's digest goes to.
+	Channel string
+	// ItemID identifies the item stably; Deliver hands it back to the Marker.
+	ItemID string
+	// Title is the item's title as plain text, not yet escaped.
+	Title string
+	// Link is the item's canonical http(s) link; it may be empty.
+	Link string
+	// Feed is the display name of the feed that carried the item.
+	Feed string
+	// Published is when the item was published; zero when unknown.
+	Published time.Time
+	// Matched lists the profile terms that hit.
+	Matched []string
+	// Score ranks the entry against the others of its profile; higher is better.
+	Score float64
+}

@@ -1,0 +1,54 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+func TestRetry(t *testing.T) {
+	netErr := &url.Error{Op: "Post", URL: "https://slack.test/api/chat.postMessage", Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}
+	tests := []struct {
+		name    string
+		err     error
+		attempt int
+		wait    time.Duration
+		retry   bool
+	}{
+		{"nil", nil, 1, 0, false},
+		{"429 honours Retry-After", &slack.RateLimitedError{RetryAfter: 7 * time.Second}, 1, 7 * time.Second, true},
+		{"429 wrapped", fmt.Errorf("slack: %w", &slack.RateLimitedError{RetryAfter: 30 * time.Second}), 4, 30 * time.Second, true},
+		{"429 Retry-After 0 waits a second", &slack.RateLimitedError{}, 1, MinRateLimitWait, true},
+		{"429 Retry-After too long gives up", &slack.RateLimitedError{RetryAfter: time.Hour}, 1, 0, false},
+		{"429 without Retry-After backs off", slack.StatusCodeError{Code: 429}, 2, 2 * BackoffBase, true},
+		{"500 first attempt", slack.StatusCodeError{Code: 500}, 1, BackoffBase, true},
+		{"503 third attempt", slack.StatusCodeError{Code: 503}, 3, 4 * BackoffBase, true},
+		{"502 capped", slack.StatusCodeError{Code: 502}, 30, BackoffCap, true},
+		{"network error", netErr, 2, 2 * BackoffBase, true},
+		{"timeout", fmt.Errorf("post: %w", context.DeadlineExceeded), 1, BackoffBase, true},
+		{"cancelled", fmt.Errorf("post: %w", context.Canceled), 1, 0, false},
+		{"400", slack.StatusCodeError{Code: 400}, 1, 0, false},
+		{"404 webhook", slack.StatusCodeError{Code: 404}, 1, 0, false},
+		{"channel_not_found", slack.SlackErrorResponse{Err: "channel_not_found"}, 1, 0, false},
+		{"not_in_channel", slack.SlackErrorResponse{Err: "not_in_channel"}, 1, 0, false},
+		{"invalid_auth", fmt.Errorf("slack: %w", slack.SlackErrorResponse{Err: "invalid_auth"}), 1, 0, false},
+		{"invalid_blocks", slack.SlackErrorResponse{Err: "invalid_blocks"}, 1, 0, false},
+		{"ok:false internal_error is transient", slack.SlackErrorResponse{Err: "internal_error"}, 1, BackoffBase, true},
+		{"ok:false ratelimited is transient", slack.SlackErrorResponse{Err: "ratelimited"}, 2, 2 * BackoffBase, true},
+		{"permanent", &PermanentError{Err: errors.New("cannot encode")}, 1, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wait, retry := Retry(tt.err, tt.attempt)
+			if wait != tt.wait || retry != tt.retry {
+				t.Errorf("Retry(%v, %d) = %v, %v; want %v, %v", tt.err, tt.attempt, wait, retry, tt.wait, tt.retry)
+			}
+		})
+	}
+}

@@ -1,0 +1,366 @@
+// Package slackstub is a local stand-in for Slack's Web API and incoming
+// webhooks, for tests. It records every accepted post, validates messages as
+// strictly as Slack does (rejecting what Slack would reject with
+// "invalid_blocks"), can be scripted to fail (429 with Retry-After, 5xx,
+// ok:false), and finds live mentions and unsafe links in what it received.
+//
+// A Server accepts chat.postMessage as slack-go sends it (a form body) or as
+// JSON, authenticated by "Authorization: Bearer <token>" or a "token" form
+// field, and incoming-webhook posts at /webhook/<secret>.
+package slackstub
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// DefaultToken is the bot token a Server accepts unless WithToken says otherwise.
+const DefaultToken = "xoxb-slackstub-0000-secret"
+
+// DefaultWebhookSecret is the webhook path secret a Server accepts unless
+// WithWebhookSecret says otherwise.
+const DefaultWebhookSecret = "T000/B000/slackstub-webhook-secret"
+
+// Post is one post the Server accepted.
+type Post struct {
+	// Channel is the channel posted to; "" for webhook posts.
+	Channel string
+	// Text is the message's text.
+	Text string
+	// Blocks is the message's blocks as raw JSON; nil when it had none.
+	Blocks json.RawMessage
+	// ThreadTS is the thread the message replied to; "" when none.
+	ThreadTS string
+	// UnfurlLinks and UnfurlMedia are the unfurl flags as sent ("true",
+	// "false", or "" when not sent).
+	UnfurlLinks, UnfurlMedia string
+	// TS is the timestamp the Server gave the message.
+	TS string
+	// Webhook says the post came through the incoming webhook.
+	Webhook bool
+}
+
+// Response is a scripted response to the next request.
+type Response struct {
+	// Status is the HTTP status (200 when 0).
+	Status int
+	// RetryAfter, when not empty, is sent as the Retry-After header.
+	RetryAfter string
+	// SlackError, when not empty, makes the body {"ok":false,"error":…}.
+	SlackError string
+}
+
+// Violation is a message the Server rejected as Slack would.
+type Violation struct {
+	// Channel is the channel posted to; "" for webhook posts.
+	Channel string
+	// Problems says what was wrong, one entry per problem.
+	Problems []string
+}
+
+// Server is a running stand-in for Slack. It is safe for concurrent use.
+type Server struct {
+	srv           *httptest.Server
+	token         string
+	webhookSecret string
+
+	mu         sync.Mutex
+	posts      []Post
+	violations []Violation
+	script     []Response
+	requests   int
+	seq        int
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithToken sets the bot token the Server accepts.
+func WithToken(token string) Option { return func(s *Server) { s.token = token } }
+
+// WithWebhookSecret sets the secret path of the webhook endpoint.
+func WithWebhookSecret(secret string) Option {
+	return func(s *Server) { s.webhookSecret = secret }
+}
+
+// New starts a Server on 127.0.0.1 and closes it when the test ends.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := &Server{token: DefaultToken, webhookSecret: DefaultWebhookSecret}
+	for _, o := range opts {
+		o(s)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/chat.postMessage", s.handlePostMessage)
+	mux.HandleFunc("/webhook/", s.handleWebhook)
+	s.srv = httptest.NewServer(mux)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL returns the Web API's base URL, ending in "/" as slack-go's
+// OptionAPIURL requires.
+func (s *Server) URL() string { return s.srv.URL + "/" }
+
+// WebhookURL returns the incoming webhook's URL, secret included.
+func (s *Server) WebhookURL() string { return s.srv.URL + "/webhook/" + s.webhookSecret }
+
+// Token returns the bot token the Server accepts.
+func (s *Server) Token() string { return s.token }
+
+// Client returns an HTTP client for the Server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// FailNext makes the next n requests (to either endpoint) fail with status
+// (200 when 0), the Retry-After header when retryAfter is not empty, and an
+// ok:false body with slackError when it is not empty.
+func (s *Server) FailNext(n int, status int, retryAfter string, slackError string) {
+	for range n {
+		s.Enqueue(Response{Status: status, RetryAfter: retryAfter, SlackError: slackError})
+	}
+}
+
+// Enqueue adds scripted responses for the next requests, in order. Requests
+// beyond the script are served normally.
+func (s *Server) Enqueue(rs ...Response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.script = append(s.script, rs...)
+}
+
+// Posts returns the accepted posts, in order.
+func (s *Server) Posts() []Post {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Post(nil), s.posts...)
+}
+
+// Violations returns the messages rejected as invalid, in order.
+func (s *Server) Violations() []Violation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Violation(nil), s.violations...)
+}
+
+// Requests returns how many requests reached either endpoint, accepted or not.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+// LiveMentions returns every live mention (<!channel>, <!here>,
+// <!everyone>, <!subteam^…>, <@U…>, <#C…>) and every link with a scheme
+// other than http or https found in the text and mrkdwn of the accepted
+// posts. A well-escaped digest has none.
+func (s *Server) LiveMentions() []string {
+	var found []string
+	for _, p := range s.Posts() {
+		found = append(found, LiveMentions(p.Text)...)
+		for _, t := range MrkdwnTexts(p.Blocks) {
+			found = append(found, LiveMentions(t)...)
+		}
+	}
+	return found
+}
+
+// next counts a request and pops the scripted response for it, if any.
+func (s *Server) next() (Response, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests++
+	if len(s.script) == 0 {
+		return Response{}, false
+	}
+	r := s.script[0]
+	s.script = s.script[1:]
+	return r, true
+}
+
+// accept records a valid post and returns its ts.
+func (s *Server) accept(p Post) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	p.TS = fmt.Sprintf("1700000000.%06d", s.seq)
+	s.posts = append(s.posts, p)
+	return p.TS
+}
+
+// reject records a violation.
+func (s *Server) reject(channel string, problems []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.violations = append(s.violations, Violation{Channel: channel, Problems: problems})
+}
+
+// writeScripted writes a scripted response.
+func writeScripted(w http.ResponseWriter, r Response) {
+	if r.RetryAfter != "" {
+		w.Header().Set("Retry-After", r.RetryAfter)
+	}
+	status := r.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if r.SlackError != "" {
+		writeJSON(w, status, map[string]any{"ok": false, "error": r.SlackError})
+		return
+	}
+	w.WriteHeader(status)
+	io.WriteString(w, http.StatusText(status))
+}
+
+// writeJSON writes v as a JSON response with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// slackError writes an ok:false response as Slack does: HTTP 200.
+func slackError(w http.ResponseWriter, code string, problems []string) {
+	body := map[string]any{"ok": false, "error": code}
+	if len(problems) > 0 {
+		body["errors"] = problems
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// handlePostMessage serves chat.postMessage.
+func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if resp, ok := s.next(); ok {
+		writeScripted(w, resp)
+		return
+	}
+	p, token, err := readPostMessage(r)
+	if err != nil {
+		slackError(w, "invalid_arguments", []string{err.Error()})
+		return
+	}
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		token = bearer
+	}
+	if token == "" {
+		slackError(w, "not_authed", nil)
+		return
+	}
+	if token != s.token {
+		slackError(w, "invalid_auth", nil)
+		return
+	}
+	if p.Channel == "" {
+		slackError(w, "channel_not_found", nil)
+		return
+	}
+	if problems := Validate(p.Text, p.Blocks); len(problems) > 0 {
+		s.reject(p.Channel, problems)
+		slackError(w, "invalid_blocks", problems)
+		return
+	}
+	ts := s.accept(p)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"ok": true, "channel": p.Channel, "ts": ts,
+		"message": map[string]any{"type": "message", "text": p.Text, "ts": ts, "thread_ts": p.ThreadTS},
+	})
+}
+
+// readPostMessage reads a chat.postMessage request from a form or JSON body,
+// returning the post and the token from the body, if any.
+func readPostMessage(r *http.Request) (Post, string, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	if err != nil {
+		return Post{}, "", err
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var m struct {
+			Channel     string          `json:"channel"`
+			Text        string          `json:"text"`
+			Blocks      json.RawMessage `json:"blocks"`
+			ThreadTS    string          `json:"thread_ts"`
+			UnfurlLinks *bool           `json:"unfurl_links"`
+			UnfurlMedia *bool           `json:"unfurl_media"`
+		}
+		if err := json.Unmarshal(body, &m); err != nil {
+			return Post{}, "", fmt.Errorf("json body: %w", err)
+		}
+		return Post{Channel: m.Channel, Text: m.Text, Blocks: nullToNil(m.Blocks), ThreadTS: m.ThreadTS,
+			UnfurlLinks: boolString(m.UnfurlLinks), UnfurlMedia: boolString(m.UnfurlMedia)}, "", nil
+	}
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		return Post{}, "", fmt.Errorf("form body: %w", err)
+	}
+	p := Post{
+		Channel: v.Get("channel"), Text: v.Get("text"), ThreadTS: v.Get("thread_ts"),
+		UnfurlLinks: v.Get("unfurl_links"), UnfurlMedia: v.Get("unfurl_media"),
+	}
+	if b := v.Get("blocks"); b != "" {
+		p.Blocks = json.RawMessage(b)
+	}
+	return p, v.Get("token"), nil
+}
+
+// handleWebhook serves incoming-webhook posts at /webhook/<secret>, answering
+// like Slack: "ok", or an error code in a plain-text body.
+func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if resp, ok := s.next(); ok {
+		writeScripted(w, resp)
+		return
+	}
+	if strings.TrimPrefix(r.URL.Path, "/webhook/") != s.webhookSecret {
+		http.Error(w, "no_service", http.StatusNotFound)
+		return
+	}
+	var m struct {
+		Text        string          `json:"text"`
+		Blocks      json.RawMessage `json:"blocks"`
+		ThreadTS    string          `json:"thread_ts"`
+		UnfurlLinks *bool           `json:"unfurl_links"`
+		UnfurlMedia *bool           `json:"unfurl_media"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 10<<20)).Decode(&m); err != nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	p := Post{Text: m.Text, Blocks: nullToNil(m.Blocks), ThreadTS: m.ThreadTS, Webhook: true,
+		UnfurlLinks: boolString(m.UnfurlLinks), UnfurlMedia: boolString(m.UnfurlMedia)}
+	if problems := Validate(p.Text, p.Blocks); len(problems) > 0 {
+		s.reject("", problems)
+		http.Error(w, "invalid_blocks", http.StatusBadRequest)
+		return
+	}
+	s.accept(p)
+	io.WriteString(w, "ok")
+}
+
+// nullToNil returns nil for an absent or null JSON value.
+func nullToNil(m json.RawMessage) json.RawMessage {
+	if len(m) == 0 || string(m) == "null" {
+		return nil
+	}
+	return m
+}
+
+// boolString renders an optional flag as it would appear in a form.
+func boolString(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return fmt.Sprint(*b)
+}

@@ -1,0 +1,210 @@
+package slackstub_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/newsbot/newsbot/internal/slackstub"
+	"github.com/slack-go/slack"
+)
+
+func client(s *slackstub.Server, token string) *slack.Client {
+	return slack.New(token, slack.OptionAPIURL(s.URL()), slack.OptionHTTPClient(s.Client()))
+}
+
+func section(text string) slack.Block {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
+}
+
+func TestPostMessageRecordsAcceptedPosts(t *testing.T) {
+	s := slackstub.New(t)
+	ch, ts, err := client(s, s.Token()).PostMessageContext(context.Background(), "C1",
+		slack.MsgOptionText("hello", false), slack.MsgOptionBlocks(section("*hi*")),
+		slack.MsgOptionTS("1.2"), slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	if ch != "C1" || ts == "" {
+		t.Errorf("got channel %q ts %q, want C1 and a ts", ch, ts)
+	}
+	posts := s.Posts()
+	if len(posts) != 1 {
+		t.Fatalf("got %d posts, want 1", len(posts))
+	}
+	p := posts[0]
+	if p.Channel != "C1" || p.Text != "hello" || p.ThreadTS != "1.2" || p.TS != ts ||
+		p.UnfurlLinks != "false" || p.UnfurlMedia != "false" || !strings.Contains(string(p.Blocks), `"*hi*"`) {
+		t.Errorf("recorded %+v", p)
+	}
+}
+
+func TestPostMessageRejectsBadTokens(t *testing.T) {
+	s := slackstub.New(t, slackstub.WithToken("xoxb-right"))
+	_, _, err := client(s, "xoxb-wrong").PostMessageContext(context.Background(), "C1", slack.MsgOptionText("x", false))
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) || se.Err != "invalid_auth" {
+		t.Fatalf("got %v, want invalid_auth", err)
+	}
+	if len(s.Posts()) != 0 {
+		t.Errorf("recorded a post with a bad token")
+	}
+}
+
+func TestFailNext(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     int
+		retryAfter string
+		slackError string
+		check      func(error) bool
+	}{
+		{"429 with Retry-After", 429, "7", "ratelimited", func(err error) bool {
+			var rl *slack.RateLimitedError
+			return errors.As(err, &rl) && rl.RetryAfter.Seconds() == 7
+		}},
+		{"500", 500, "", "", func(err error) bool {
+			var sc slack.StatusCodeError
+			return errors.As(err, &sc) && sc.Code == 500
+		}},
+		{"ok:false", 0, "", "channel_not_found", func(err error) bool {
+			var se slack.SlackErrorResponse
+			return errors.As(err, &se) && se.Err == "channel_not_found"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := slackstub.New(t)
+			s.FailNext(1, tt.status, tt.retryAfter, tt.slackError)
+			c := client(s, s.Token())
+			_, _, err := c.PostMessageContext(context.Background(), "C1", slack.MsgOptionText("x", false))
+			if !tt.check(err) {
+				t.Fatalf("first post: got %v", err)
+			}
+			if _, _, err := c.PostMessageContext(context.Background(), "C1", slack.MsgOptionText("x", false)); err != nil {
+				t.Fatalf("second post: %v", err)
+			}
+			if s.Requests() != 2 || len(s.Posts()) != 1 {
+				t.Errorf("got %d requests and %d posts, want 2 and 1", s.Requests(), len(s.Posts()))
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	many := func(n int, b string) string {
+		return "[" + strings.TrimSuffix(strings.Repeat(b+",", n), ",") + "]"
+	}
+	sec := func(text string) string { return `{"type":"section","text":{"type":"mrkdwn","text":"` + text + `"}}` }
+	ctxEl := `{"type":"mrkdwn","text":"x"}`
+	tests := []struct {
+		name   string
+		text   string
+		blocks string
+		want   string // a substring of a problem; "" for valid
+	}{
+		{"valid", "t", "[" + sec("hi") + `,{"type":"divider"},{"type":"header","text":{"type":"plain_text","text":"H"}}]`, ""},
+		{"text only", "t", "", ""},
+		{"nothing", "", "", "no_text"},
+		{"50 blocks", "t", many(50, sec("x")), ""},
+		{"51 blocks", "t", many(51, sec("x")), "51 blocks"},
+		{"section 3000", "t", "[" + sec(strings.Repeat("a", 3000)) + "]", ""},
+		{"section 3001", "t", "[" + sec(strings.Repeat("a", 3001)) + "]", "3001 characters"},
+		{"section counts UTF-16", "t", "[" + sec(strings.Repeat("😀", 1501)) + "]", "3002 characters"},
+		{"empty section text", "t", "[" + sec("") + "]", "empty text"},
+		{"header 151", "t", `[{"type":"header","text":{"type":"plain_text","text":"` + strings.Repeat("h", 151) + `"}}]`, "more than 150"},
+		{"header mrkdwn", "t", `[{"type":"header","text":{"type":"mrkdwn","text":"h"}}]`, "not plain_text"},
+		{"10 context elements", "t", `[{"type":"context","elements":` + many(10, ctxEl) + `}]`, ""},
+		{"11 context elements", "t", `[{"type":"context","elements":` + many(11, ctxEl) + `}]`, "11 context elements"},
+		{"text 40001", strings.Repeat("t", 40001), "", "40001 characters"},
+		{"unknown block", "t", `[{"type":"marquee"}]`, "unknown block type"},
+		{"duplicate block_id", "t", `[{"type":"divider","block_id":"a"},{"type":"divider","block_id":"a"}]`, "duplicate block_id"},
+		{"not an array", "t", `{"type":"divider"}`, "not an array"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			problems := slackstub.Validate(tt.text, []byte(tt.blocks))
+			joined := strings.Join(problems, "\n")
+			if tt.want == "" && len(problems) > 0 {
+				t.Fatalf("got problems %q, want none", joined)
+			}
+			if tt.want != "" && !strings.Contains(joined, tt.want) {
+				t.Fatalf("got problems %q, want one containing %q", joined, tt.want)
+			}
+		})
+	}
+}
+
+func TestInvalidBlocksAreRejectedAndRecorded(t *testing.T) {
+	s := slackstub.New(t)
+	blocks := make([]slack.Block, 51)
+	for i := range blocks {
+		blocks[i] = section("x")
+	}
+	_, _, err := client(s, s.Token()).PostMessageContext(context.Background(), "C9", slack.MsgOptionBlocks(blocks...))
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) || se.Err != "invalid_blocks" {
+		t.Fatalf("got %v, want invalid_blocks", err)
+	}
+	v := s.Violations()
+	if len(v) != 1 || v[0].Channel != "C9" || len(s.Posts()) != 0 {
+		t.Fatalf("got violations %+v and %d posts", v, len(s.Posts()))
+	}
+}
+
+func TestWebhook(t *testing.T) {
+	s := slackstub.New(t)
+	msg := &slack.WebhookMessage{Text: "hi", Blocks: &slack.Blocks{BlockSet: []slack.Block{section("x")}}}
+	if err := slack.PostWebhookCustomHTTPContext(context.Background(), s.WebhookURL(), s.Client(), msg); err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	if p := s.Posts(); len(p) != 1 || !p[0].Webhook || p[0].Text != "hi" {
+		t.Fatalf("got posts %+v", p)
+	}
+	err := slack.PostWebhookCustomHTTPContext(context.Background(), s.URL()+"webhook/wrong", s.Client(), msg)
+	var sc slack.StatusCodeError
+	if !errors.As(err, &sc) || sc.Code != http.StatusNotFound {
+		t.Fatalf("wrong secret: got %v, want 404", err)
+	}
+}
+
+func TestLiveMentions(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want int
+	}{
+		{"plain", "nothing to see", 0},
+		{"escaped", "&lt;!channel&gt; &lt;@U123&gt; &lt;http://x|click&gt;", 0},
+		{"http link", "<https://example.com/a?b=1&amp;c=2|a story>", 0},
+		{"channel", "hi <!channel>", 1},
+		{"here and everyone", "<!here> <!everyone>", 2},
+		{"user", "<@U123>", 1},
+		{"channel link", "<#C1>", 1},
+		{"subteam", "<!subteam^S1|@team>", 1},
+		{"javascript link", "<javascript:alert(1)|click>", 1},
+		{"no scheme", "<example.com|click>", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := slackstub.LiveMentions(tt.text); len(got) != tt.want {
+				t.Errorf("LiveMentions(%q) = %q, want %d findings", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestServerLiveMentionsScansTextAndMrkdwn(t *testing.T) {
+	s := slackstub.New(t)
+	_, _, err := client(s, s.Token()).PostMessageContext(context.Background(), "C1",
+		slack.MsgOptionText("<!here>", false), slack.MsgOptionBlocks(section("<@U1>"),
+			slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "<!channel> is inert in plain_text", false, false))))
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	if got := s.LiveMentions(); len(got) != 2 {
+		t.Fatalf("got %q, want <!here> and <@U1>", got)
+	}
+}
