@@ -1,0 +1,344 @@
+package feeds
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Defaults applied by NewFetcher to zero Options fields.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBody      = 10 << 20
+	DefaultUserAgent    = "newsbot/dev (+https://github.com/newsbot/newsbot)"
+	DefaultMaxRedirects = 5
+)
+
+// acceptHeader prefers feed types but takes anything, since many servers
+// label feeds text/html or application/octet-stream.
+const acceptHeader = "application/rss+xml, application/atom+xml, application/feed+json, " +
+	"application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+
+// Options configures a Fetcher. The zero value of each field selects its
+// default.
+type Options struct {
+	Timeout      time.Duration // deadline for the whole fetch, body included (default 30s)
+	MaxBody      int64         // max bytes after decompression (default 10 MiB)
+	UserAgent    string        // default "newsbot/dev (+https://github.com/newsbot/newsbot)"
+	MaxRedirects int           // default 5; a negative value follows none
+	// Now returns the current time; it turns a Retry-After date into a
+	// delay. Nil means time.Now.
+	Now func() time.Time
+}
+
+// Request names one feed to fetch and the validators from its previous
+// successful fetch.
+type Request struct {
+	URL          string // http(s) URL, or a local file path / file:// URL
+	Name         string // configured display name, may be empty
+	ETag         string // from the previous successful fetch
+	LastModified string
+}
+
+// Result is what one fetch learned. Fetch never returns a nil Result; on
+// error it still carries the status, RetryAfter and the request's
+// validators, so a caller may store ETag and LastModified unconditionally.
+type Result struct {
+	NotModified  bool          // 304: nothing parsed
+	Status       int           // HTTP status (0 for files)
+	ETag         string        // to send next time (keep the old one on 304)
+	LastModified string        // likewise; for files, the modification time
+	Title        string        // the feed's own title
+	Items        []Item        // normalised items, in feed order
+	RetryAfter   time.Duration // from Retry-After on 429/503 (also set on the error path)
+	MaxAge       time.Duration // hint for the next poll: Cache-Control max-age, else RSS <ttl>, else 0
+	Bytes        int64         // body bytes read, after decompression
+}
+
+// Fetcher downloads and parses feeds. It owns an http.Client that ignores
+// proxy environment variables, decompresses gzip itself so that MaxBody
+// applies to decompressed bytes, and follows at most MaxRedirects
+// redirects. A Fetcher is safe for concurrent use.
+type Fetcher struct {
+	opts   Options
+	client *http.Client
+}
+
+// NewFetcher returns a Fetcher with opts, zero fields set to their
+// defaults.
+func NewFetcher(opts Options) *Fetcher {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = DefaultUserAgent
+	}
+	if opts.MaxRedirects == 0 {
+		opts.MaxRedirects = DefaultMaxRedirects
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	dialTimeout := min(opts.Timeout, 10*time.Second)
+	transport := &http.Transport{
+		Proxy: nil,
+		DialContext: (&net.Dialer{
+			Timeout:   dialTimeout,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           100,
+		MaxIdleConnsPerHost:    4,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    dialTimeout,
+		ExpectContinueTimeout:  time.Second,
+		ResponseHeaderTimeout:  opts.Timeout,
+		MaxResponseHeaderBytes: 1 << 20,
+		DisableCompression:     true, // we ask for gzip and cap what it inflates to
+	}
+	maxRedirects := max(opts.MaxRedirects, 0)
+	client := &http.Client{
+		Transport: transport,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > maxRedirects {
+				return fmt.Errorf("%w (more than %d)", ErrTooManyRedirects, maxRedirects)
+			}
+			if !isHTTP(req.URL) {
+				return fmt.Errorf("redirect to unsupported scheme %q", req.URL.Scheme)
+			}
+			return nil
+		},
+	}
+	return &Fetcher{opts: opts, client: client}
+}
+
+// CloseIdleConnections closes the connections the Fetcher keeps open for
+// reuse. Call it when the Fetcher is no longer needed.
+func (f *Fetcher) CloseIdleConnections() {
+	f.client.CloseIdleConnections()
+}
+
+// Fetch downloads the feed req names and parses it. Over HTTP it sends the
+// request's validators, so an unchanged feed comes back as NotModified with
+// no items. A local path or file:// URL is read from disk; its modification
+// time serves as LastModified.
+//
+// The whole fetch, body included, must finish within Options.Timeout and
+// before ctx is done. Errors are wrapped with the redacted URL: a status
+// other than 2xx or 304 yields an *HTTPError, a body over MaxBody
+// ErrTooLarge, and a body that is no feed ErrNotAFeed.
+func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
+	res := &Result{ETag: req.ETag, LastModified: req.LastModified}
+	shown := redactURL(req.URL)
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return res, fmt.Errorf("feeds: fetch %s: invalid URL", shown)
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
+
+	switch {
+	case isHTTP(u):
+		err = f.fetchHTTP(ctx, req, u, res)
+	case u.Scheme == "file":
+		err = f.fetchFile(ctx, req, u.Path, res)
+	case u.Scheme == "" || filepath.VolumeName(req.URL) != "":
+		err = f.fetchFile(ctx, req, req.URL, res)
+	default:
+		err = fmt.Errorf("unsupported URL scheme %q", u.Scheme)
+	}
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w: %w", ctxErr, err)
+		}
+		return res, fmt.Errorf("feeds: fetch %s: %w", shown, err)
+	}
+	return res, nil
+}
+
+// fetchHTTP fetches an http(s) feed into res.
+func (f *Fetcher) fetchHTTP(ctx context.Context, req Request, u *url.URL, res *Result) error {
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return errors.New("invalid request")
+	}
+	hreq.Header.Set("User-Agent", f.opts.UserAgent)
+	hreq.Header.Set("Accept", acceptHeader)
+	hreq.Header.Set("Accept-Encoding", "gzip")
+	if v := req.ETag; v != "" && validHeaderValue(v) {
+		hreq.Header.Set("If-None-Match", v)
+	}
+	if v := req.LastModified; v != "" && validHeaderValue(v) {
+		hreq.Header.Set("If-Modified-Since", v)
+	}
+
+	resp, err := f.client.Do(hreq)
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // its URL may hold credentials or a redirect target
+		}
+		return err
+	}
+	defer resp.Body.Close()
+
+	res.Status = resp.StatusCode
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		res.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), f.opts.Now())
+	}
+	res.MaxAge = parseMaxAge(resp.Header.Values("Cache-Control"))
+
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		res.NotModified = true
+		if v := resp.Header.Get("ETag"); v != "" {
+			res.ETag = v
+		}
+		if v := resp.Header.Get("Last-Modified"); v != "" {
+			res.LastModified = v
+		}
+		return nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		// Drain a little so the connection can be reused.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		return &HTTPError{URL: redactURL(req.URL), Status: resp.StatusCode, RetryAfter: res.RetryAfter}
+	}
+
+	if resp.ContentLength > f.opts.MaxBody && resp.Header.Get("Content-Encoding") == "" {
+		return fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrTooLarge, resp.ContentLength, f.opts.MaxBody)
+	}
+	body, err := f.readBody(resp)
+	res.Bytes = int64(len(body))
+	if err != nil {
+		return err
+	}
+	pf, err := parse(body, resp.Header.Get("Content-Type"), req.URL, resp.Request.URL.String(), req.Name)
+	if err != nil {
+		return err
+	}
+	res.ETag = resp.Header.Get("ETag")
+	res.LastModified = resp.Header.Get("Last-Modified")
+	res.Title, res.Items = pf.title, pf.items
+	if res.MaxAge == 0 {
+		res.MaxAge = pf.ttl
+	}
+	return nil
+}
+
+// readBody reads the response body, inflating gzip (declared, or sniffed
+// when undeclared), up to MaxBody decompressed bytes.
+func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
+	br := bufio.NewReader(resp.Body)
+	var r io.Reader = br
+	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	case "", "identity":
+		if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+			zr, err := gzip.NewReader(br)
+			if err != nil {
+				return nil, fmt.Errorf("gzip: %w", err)
+			}
+			defer zr.Close()
+			r = zr
+		}
+	default:
+		return nil, fmt.Errorf("unsupported Content-Encoding %q", enc)
+	}
+	return readLimited(r, f.opts.MaxBody)
+}
+
+// fetchFile reads a local feed into res.
+func (f *Fetcher) fetchFile(ctx context.Context, req Request, path string, res *Result) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open: %w", pathErr(err))
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return fmt.Errorf("stat: %w", pathErr(err))
+	}
+	if !info.Mode().IsRegular() {
+		return errors.New("not a regular file")
+	}
+	modified := info.ModTime().UTC().Format(http.TimeFormat)
+	if req.LastModified == modified {
+		res.NotModified = true
+		return nil
+	}
+	body, err := readLimited(file, f.opts.MaxBody)
+	res.Bytes = int64(len(body))
+	if err != nil {
+		return err
+	}
+	contentType := ""
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		contentType = "application/feed+json"
+	}
+	pf, err := parse(body, contentType, req.URL, req.URL, req.Name)
+	if err != nil {
+		return err
+	}
+	res.ETag = ""
+	res.LastModified = modified
+	res.Title, res.Items = pf.title, pf.items
+	res.MaxAge = pf.ttl
+	return nil
+}
+
+// pathErr drops the path from an *fs.PathError, which the caller's message
+// already names.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// readLimited reads r to the end, failing with ErrTooLarge as soon as it
+// yields more than limit bytes, so memory stays bounded.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return body, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return body[:limit], fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+	}
+	return body, nil
+}
+
+// validHeaderValue reports whether v can be sent as a header value; a
+// stored validator with control characters is not sent.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,34 @@
+package feeds
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"plain", "https://host.example/path?page=2", "https://host.example/path?page=2"},
+		{"user and password", "https://alice:hunter2@host.example/feed", "https://xxxxx@host.example/feed"},
+		{"user only", "https://tok3n@host.example/feed", "https://xxxxx@host.example/feed"},
+		{"token parameters", "https://host.example/feed?token=abc&page=2&api_key=def&Signature=ghi", "https://host.example/feed?token=xxxxx&page=2&api_key=xxxxx&Signature=xxxxx"},
+		{"local path", "/var/feeds/a.xml", "/var/feeds/a.xml"},
+		{"unparseable", "http://[::1%zz/", "<invalid URL>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := redactURL(tt.in)
+			if got != tt.want {
+				t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			for _, secret := range []string{"hunter2", "tok3n", "abc", "def", "ghi"} {
+				if strings.Contains(got, secret) {
+					t.Errorf("%q still holds %q", got, secret)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,177 @@
+package feeds
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	nethtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Length caps, in runes, for the text an Item carries.
+const (
+	maxTitleRunes   = 300
+	maxSummaryRunes = 2000
+)
+
+// paragraphSep marks the end of an HTML block until foldSpace turns it into
+// a newline. Raw newlines in HTML text are mere spaces.
+const paragraphSep = '\u2029'
+
+// ellipsis marks text cut short.
+const ellipsis = "…"
+
+// skippedElements hold content that is never shown as text.
+var skippedElements = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true,
+	atom.Template: true, atom.Iframe: true, atom.Object: true,
+	atom.Svg: true, atom.Math: true, atom.Head: true,
+}
+
+// blockElements end a line of text.
+var blockElements = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Br: true, atom.Dd: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
+	atom.Figcaption: true, atom.Figure: true, atom.Footer: true, atom.Form: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Header: true, atom.Hr: true, atom.Li: true, atom.Main: true, atom.Nav: true,
+	atom.Ol: true, atom.P: true, atom.Pre: true, atom.Section: true, atom.Table: true,
+	atom.Td: true, atom.Th: true, atom.Tr: true, atom.Ul: true,
+}
+
+// encodedTag finds markup that survived one round of decoding, the sign of
+// HTML escaped twice (such as "&lt;p&gt;" inside CDATA).
+var encodedTag = regexp.MustCompile(`(?i)</?(?:p|br|a|div|span|b|i|em|strong|img|ul|ol|li|h[1-6]|blockquote|table|tr|td|figure|iframe|script|style)(?:\s[^<>]*)?/?>`)
+
+// encodedEntity finds a well-formed entity left in text after decoding.
+var encodedEntity = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
+
+// titleText turns a title, which feeds send as text or HTML, into one line of
+// plain text of at most maxTitleRunes runes.
+func titleText(s string) string {
+	return truncate(strings.ReplaceAll(plainText(s), "\n", " "), maxTitleRunes)
+}
+
+// summaryText turns a description into plain text of at most
+// maxSummaryRunes runes, one line per HTML block.
+func summaryText(s string) string {
+	return truncate(plainText(s), maxSummaryRunes)
+}
+
+// plainText converts HTML to plain text: tags dropped, script and style
+// content dropped, entities decoded, a newline after each block element,
+// control characters removed and other whitespace folded to single spaces.
+// Text escaped twice is decoded twice, but never more.
+func plainText(s string) string {
+	s = htmlText(s)
+	if strings.IndexByte(s, '<') >= 0 && encodedTag.MatchString(s) {
+		s = htmlText(s)
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = encodedEntity.ReplaceAllStringFunc(s, html.UnescapeString)
+	}
+	return foldSpace(s)
+}
+
+// htmlText extracts the text of an HTML fragment, with paragraphSep at
+// block boundaries and entities decoded. Whitespace is not yet folded.
+func htmlText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	z := nethtml.NewTokenizer(strings.NewReader(s))
+	skip := 0
+	for {
+		switch z.Next() {
+		case nethtml.ErrorToken:
+			return b.String()
+		case nethtml.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case nethtml.StartTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skippedElements[a] {
+				skip++
+			}
+			if blockElements[a] {
+				b.WriteRune(paragraphSep)
+			}
+		case nethtml.SelfClosingTagToken:
+			name, _ := z.TagName()
+			if blockElements[atom.Lookup(name)] {
+				b.WriteRune(paragraphSep)
+			}
+		case nethtml.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skippedElements[a] && skip > 0 {
+				skip--
+			}
+			if blockElements[a] {
+				b.WriteRune(paragraphSep)
+			}
+		}
+	}
+}
+
+// foldSpace removes control and invisible format characters, folds each
+// run of whitespace (NBSP and newlines included) to one space, and turns
+// each run of paragraphSep into one newline; no line is empty or starts or
+// ends with a space.
+func foldSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pendingSpace, pendingLine := false, false
+	for _, r := range s {
+		switch {
+		case r == paragraphSep:
+			pendingLine = true
+		case unicode.IsSpace(r):
+			pendingSpace = true
+		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF', r == '\u00AD':
+			// Dropped: C0/C1 controls, zero-width space, BOM, soft hyphen.
+		default:
+			if b.Len() > 0 {
+				if pendingLine {
+					b.WriteByte('\n')
+				} else if pendingSpace {
+					b.WriteByte(' ')
+				}
+			}
+			pendingSpace, pendingLine = false, false
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// truncate caps s at max runes, the ellipsis included. It cuts at the last
+// space or newline in the second half of the allowance, else mid-word.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	cut, n := 0, 0
+	for i := range s {
+		if n == max-1 {
+			cut = i
+			break
+		}
+		n++
+	}
+	head := s[:cut]
+	if i := strings.LastIndexAny(head, " \n"); i >= 0 && utf8.RuneCountInString(head[:i]) >= max/2 {
+		head = head[:i]
+	}
+	head = strings.TrimRightFunc(head, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"' && r != '\''
+	})
+	return head + ellipsis
+}
