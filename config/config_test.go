@@ -86,7 +86,7 @@ func TestValidateErrors(t *testing.T) {
 		}},
 		{"api url", "slack: {api_url: 'nope'}\n", []string{"f.yaml:1:18: slack.api_url \"nope\""}},
 		{"both slack", "slack: {token: a, webhook_url: 'https://hooks.example/x'}\n", []string{"both set"}},
-		{"syntax", "feeds: [\n", []string{"f.yaml:2:1: invalid YAML"}},
+		{"syntax", "feeds: [\n", []string{"f.yaml:1:1: invalid YAML"}},
 		{"wrong type", "fetch: {concurrency: many}\n", []string{"f.yaml:1:22: cannot use a str `many` into int"}},
 		{"unterminated env", "store: ${NOPE\n", []string{"f.yaml:1:8: unterminated ${"}},
 	}

@@ -137,6 +137,19 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	reloads := make(chan struct{}, 1)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	watched, err := a.watchProfiles(watchCtx, func() {
+		select {
+		case reloads <- struct{}{}:
+		default:
+		}
+	})
+	if err != nil {
+		e.log.Warn("profiles will reload on SIGHUP only: cannot watch them", "error", err)
+		watched = nil
+	}
 
 	e.log.Info("newsbot running", "feeds", len(a.pipeline.Feeds), "profiles", len(a.matcher.Load().Profiles()),
 		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String())
@@ -149,7 +162,13 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 			done = true
 		case <-hup:
 			a.reloadProfiles(m)
+		case <-reloads:
+			a.reloadProfiles(m)
 		}
+	}
+	stopWatch()
+	if watched != nil {
+		<-watched
 	}
 	e.log.Info("stopping: waiting for the job in flight")
 	stopped := sched.Stop()
