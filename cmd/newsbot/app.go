@@ -137,6 +137,10 @@ func (a *app) print(ds []digest.Digest, format string) error {
 	case "json":
 		return digest.WriteJSON(a.stdout, ds)
 	default:
+		if len(ds) == 0 {
+			_, err := fmt.Fprintln(a.stdout, "No pending matches: nothing to deliver.")
+			return err
+		}
 		return digest.WriteText(a.stdout, ds, a.digestOptions())
 	}
 }
@@ -148,7 +152,7 @@ type outputFlags struct {
 }
 
 func (e *env) logPoll(stats pipeline.PollStats, took time.Duration) {
-	e.log.Info("poll done", "feeds", stats.Feeds, "not_modified", stats.NotModified,
+	e.log.Info("poll done", "feeds", stats.Feeds, "not_due", stats.NotDue, "not_modified", stats.NotModified,
 		"failed", stats.Failed, "new_items", stats.NewItems, "new_matches", stats.Matches,
 		"took", took.Round(time.Millisecond))
 }

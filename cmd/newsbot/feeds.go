@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -44,12 +45,18 @@ func (c *feedsCmd) Run(ctx context.Context, e *env) error {
 		if name == "" {
 			name = f.URL
 		}
-		lastErr := st.LastError
-		if len(lastErr) > 80 {
-			lastErr = lastErr[:77] + "..."
-		}
+		lastErr := clip(strings.TrimPrefix(st.LastError, "feeds: fetch "+f.URL+": "), 100)
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", name, when(st.LastSuccess, "never"),
 			st.ConsecutiveFailures, when(st.NextPoll, "next tick"), lastErr)
 	}
 	return tw.Flush()
+}
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -61,6 +61,7 @@ type PollOptions struct {
 // PollStats counts what a poll cycle did.
 type PollStats struct {
 	Feeds       int // feeds due and polled
+	NotDue      int // feeds skipped: backing off or asked to be polled later
 	NotModified int // feeds that answered 304
 	Failed      int // feeds that failed
 	NewItems    int // items stored for the first time
@@ -94,6 +95,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 			st = store.FeedState{URL: f.URL}
 		}
 		if !opts.All && st.NextPoll.After(now.Add(dueSlack)) {
+			stats.NotDue++
 			continue
 		}
 		f.ETag, f.LastModified = st.ETag, st.LastModified
