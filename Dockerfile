@@ -8,7 +8,7 @@ COPY . .
 ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/newsbot ./cmd/newsbot \
  && mkdir -p /out/state /out/etc \
- && printf 'store: /var/lib/newsbot/newsbot.db\n' > /out/etc/newsbot.yaml
+ && printf 'store: /var/lib/newsbot/newsbot.db\nhttp:\n  listen: ":9090"\n' > /out/etc/newsbot.yaml
 
 FROM scratch
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
