@@ -1,0 +1,55 @@
+package matcher
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSpellings(t *testing.T) {
+	tests := []struct {
+		name string
+		term Term
+		want []string
+	}{
+		{"hyphen joins or splits", Term{Text: "INDUS-X", Case: true}, []string{"indus x", "indusx"}},
+		{"space only splits", Term{Text: "Joint Technical Group", Exact: true}, []string{"joint technical group"}},
+		{"plural of last word", Term{Text: "trade deal"}, []string{"trade deal", "trade deals"}},
+		{"y to ies", Term{Text: "duty"}, []string{"duty", "duties"}},
+		{"ies to y", Term{Text: "levies"}, []string{"levies", "levy"}},
+		{"sibilant", Term{Text: "tax"}, []string{"tax", "taxes"}},
+		{"us is not a plural", Term{Text: "Indus"}, []string{"indus"}},
+		{"short words stay", Term{Text: "US"}, []string{"us"}},
+		{"Hindi oblique plural", Term{Text: "टैरिफ"}, []string{"टैरिफ", "टैरिफों"}},
+		{"dots", Term{Text: "U.S.", Case: true}, []string{"u s", "us"}},
+		{"nothing", Term{Text: "—"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, v := range spellings(tt.term) {
+				got = append(got, strings.Join(v, " "))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("spellings(%q) = %q, want %q", tt.term.Text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompileSharesTerms(t *testing.T) {
+	m := compileYAML(t, `profiles:
+  - name: a
+    rules:
+      - any: [tariff]
+  - name: b
+    rules:
+      - any: [tariff, duty]
+`)
+	if len(m.terms) != 2 {
+		t.Errorf("%d terms, want 2 shared between profiles", len(m.terms))
+	}
+	if got := profileNames(m.Match(Document{Body: "tariffs"})); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("profiles = %v, want [a b]", got)
+	}
+}

@@ -1,0 +1,90 @@
+package matcher
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// builtin compiles the built-in profile file, config/profiles.yaml.
+func builtin(t testing.TB) *Matcher {
+	t.Helper()
+	const file = "../config/profiles.yaml"
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, err := ParseProfiles(file, data)
+	if err != nil {
+		t.Fatalf("ParseProfiles:\n%v", err)
+	}
+	m, err := Compile(specs)
+	if err != nil {
+		t.Fatalf("Compile:\n%v", err)
+	}
+	return m
+}
+
+// readSeed reads a seed article: the first line is the title, the rest the body.
+func readSeed(t testing.TB, path string) Document {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, body, _ := strings.Cut(string(data), "\n")
+	return Document{Title: title, Body: body}
+}
+
+func profileNames(hits []Hit) []string {
+	var names []string
+	for _, h := range hits {
+		names = append(names, h.Profile)
+	}
+	return names
+}
+
+func TestBuiltinProfiles(t *testing.T) {
+	m := builtin(t)
+	var got []string
+	for _, p := range m.Profiles() {
+		got = append(got, p.Name)
+		if p.Description == "" {
+			t.Errorf("profile %s has no description", p.Name)
+		}
+	}
+	want := []string{"TRUST", "INDUS-X", "JTG", "DRDO", "tariffs"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("profiles = %v, want %v", got, want)
+	}
+}
+
+func TestSeeds(t *testing.T) {
+	m := builtin(t)
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"000_9c189d6de6c82f6a.txt", []string{"JTG", "DRDO"}},
+		{"001_3463cb10d5ae2763.txt", []string{"TRUST", "INDUS-X"}},
+		{"002_55c0f999e37307db.txt", nil},
+		{"003_0075319dba9525c9.txt", []string{"TRUST", "INDUS-X", "tariffs"}},
+		{"004_4b6f9d08118d5a8f.txt", []string{"TRUST"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			hits := m.Match(readSeed(t, filepath.Join("testdata", "seeds", tt.file)))
+			if got := profileNames(hits); !slices.Equal(got, tt.want) {
+				t.Errorf("profiles = %v, want %v", got, tt.want)
+			}
+			for _, h := range hits {
+				t.Logf("%s %.1f %q", h.Profile, h.Score, h.Terms)
+				if len(h.Terms) == 0 || len(h.Spans) == 0 || h.Score <= 0 {
+					t.Errorf("%s: hit without terms, spans or score: %+v", h.Profile, h)
+				}
+			}
+		})
+	}
+}
