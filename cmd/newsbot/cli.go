@@ -48,6 +48,7 @@ type cli struct {
 	Backfill backfillCmd `cmd:"" help:"Fetch all feeds, re-match stored items of a period, deliver what was not delivered."`
 	Validate validateCmd `cmd:"" help:"Check the configuration and profiles; exit 2 with every error as file:line:col."`
 	Feeds    feedsCmd    `cmd:"" help:"Show each feed's health: last success, last error, failures, next poll."`
+	Test     testCmd     `cmd:"" help:"Show what profiles catch, before an edit goes live: on text, files or stored items; --diff shows what an edit adds and drops."`
 }
 
 // env is what every command gets: the parsed globals, the output streams
