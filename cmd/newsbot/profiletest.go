@@ -30,7 +30,7 @@ type testCmd struct {
 // testItem is one piece of text to match.
 type testItem struct {
 	Title, Body, Link, Feed string
-	Published             time.Time
+	Published               time.Time
 }
 
 // testResult is one (item, profile) match, or a change in one.
