@@ -95,14 +95,14 @@ func NewFetcher(opts Options) *Fetcher {
 	}
 	dialTimeout := min(opts.Timeout, 10*time.Second)
 	transport := &http.Transport{
-		Proxy: nil,
+		Proxy: http.ProxyFromEnvironment, // HTTPS_PROXY/NO_PROXY, as operators expect; never for loopback
 		DialContext: (&net.Dialer{
 			Timeout:   dialTimeout,
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
 		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           100,
-		MaxIdleConnsPerHost:    4,
+		MaxIdleConns:           256,
+		MaxIdleConnsPerHost:    64, // keep up with per_host; idle ones close after IdleConnTimeout
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    dialTimeout,
 		ExpectContinueTimeout:  time.Second,

@@ -129,23 +129,43 @@ func foldSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace, pendingLine := false, false
-	for _, r := range s {
+	emit := func() {
+		if b.Len() > 0 {
+			if pendingLine {
+				b.WriteByte('\n')
+			} else if pendingSpace {
+				b.WriteByte(' ')
+			}
+		}
+		pendingSpace, pendingLine = false, false
+	}
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII fast path: most feed text is ASCII.
+			i++
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				pendingSpace = true
+			case c < 0x20 || c == 0x7f:
+				// Dropped: C0 controls and DEL.
+			default:
+				emit()
+				b.WriteByte(c)
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case r == paragraphSep:
 			pendingLine = true
 		case unicode.IsSpace(r):
 			pendingSpace = true
-		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF', r == '\u00AD':
-			// Dropped: C0/C1 controls, zero-width space, BOM, soft hyphen.
+		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF', r == '\u00AD', r == utf8.RuneError && size == 1:
+			// Dropped: C1 controls, zero-width space, BOM, soft hyphen,
+			// invalid bytes.
 		default:
-			if b.Len() > 0 {
-				if pendingLine {
-					b.WriteByte('\n')
-				} else if pendingSpace {
-					b.WriteByte(' ')
-				}
-			}
-			pendingSpace, pendingLine = false, false
+			emit()
 			b.WriteRune(r)
 		}
 	}
