@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -45,6 +46,8 @@ type Post struct {
 	TS string
 	// Webhook says the post came through the incoming webhook.
 	Webhook bool
+	// Metadata is the message metadata as sent (raw JSON); nil when none.
+	Metadata json.RawMessage
 }
 
 // Response is a scripted response to the next request.
@@ -55,6 +58,11 @@ type Response struct {
 	RetryAfter string
 	// SlackError, when not empty, makes the body {"ok":false,"error":…}.
 	SlackError string
+	// HangAfterAccept accepts and records a valid post, then never answers
+	// (until the client gives up): Slack took the message but the poster
+	// never learned it, as when the process dies between Slack's answer and
+	// its own commit.
+	HangAfterAccept bool
 }
 
 // Violation is a message the Server rejected as Slack would.
@@ -100,6 +108,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/chat.postMessage", s.handlePostMessage)
 	mux.HandleFunc("/webhook/", s.handleWebhook)
+	mux.HandleFunc("/conversations.history", s.handleHistory)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
 	return s
@@ -240,7 +249,8 @@ func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if resp, ok := s.next(); ok {
+	resp, scripted := s.next()
+	if scripted && !resp.HangAfterAccept {
 		writeScripted(w, resp)
 		return
 	}
@@ -270,6 +280,10 @@ func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ts := s.accept(p)
+	if scripted && resp.HangAfterAccept {
+		<-r.Context().Done()
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"ok": true, "channel": p.Channel, "ts": ts,
 		"message": map[string]any{"type": "message", "text": p.Text, "ts": ts, "thread_ts": p.ThreadTS},
@@ -291,12 +305,13 @@ func readPostMessage(r *http.Request) (Post, string, error) {
 			ThreadTS    string          `json:"thread_ts"`
 			UnfurlLinks *bool           `json:"unfurl_links"`
 			UnfurlMedia *bool           `json:"unfurl_media"`
+			Metadata    json.RawMessage `json:"metadata"`
 		}
 		if err := json.Unmarshal(body, &m); err != nil {
 			return Post{}, "", fmt.Errorf("json body: %w", err)
 		}
 		return Post{Channel: m.Channel, Text: m.Text, Blocks: nullToNil(m.Blocks), ThreadTS: m.ThreadTS,
-			UnfurlLinks: boolString(m.UnfurlLinks), UnfurlMedia: boolString(m.UnfurlMedia)}, "", nil
+			UnfurlLinks: boolString(m.UnfurlLinks), UnfurlMedia: boolString(m.UnfurlMedia), Metadata: nullToNil(m.Metadata)}, "", nil
 	}
 	v, err := url.ParseQuery(string(body))
 	if err != nil {
@@ -308,6 +323,9 @@ func readPostMessage(r *http.Request) (Post, string, error) {
 	}
 	if b := v.Get("blocks"); b != "" {
 		p.Blocks = json.RawMessage(b)
+	}
+	if m := v.Get("metadata"); m != "" {
+		p.Metadata = json.RawMessage(m)
 	}
 	return p, v.Get("token"), nil
 }
@@ -363,4 +381,47 @@ func boolString(b *bool) string {
 		return ""
 	}
 	return fmt.Sprint(*b)
+}
+
+// handleHistory serves conversations.history: the channel's accepted posts,
+// newest first, at most limit of them, with their metadata when
+// include_all_metadata is set.
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		slackError(w, "invalid_arguments", nil)
+		return
+	}
+	if resp, ok := s.next(); ok {
+		writeScripted(w, resp)
+		return
+	}
+	token := r.Form.Get("token")
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		token = bearer
+	}
+	if token != s.token {
+		slackError(w, "invalid_auth", nil)
+		return
+	}
+	channel := r.Form.Get("channel")
+	limit := 100
+	if l, err := strconv.Atoi(r.Form.Get("limit")); err == nil && l > 0 {
+		limit = l
+	}
+	withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	var msgs []map[string]any
+	for i := len(s.posts) - 1; i >= 0 && len(msgs) < limit; i-- {
+		p := s.posts[i]
+		if p.Webhook || p.Channel != channel {
+			continue
+		}
+		m := map[string]any{"type": "message", "ts": p.TS, "text": p.Text}
+		if withMeta && p.Metadata != nil {
+			m["metadata"] = p.Metadata
+		}
+		msgs = append(msgs, m)
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "messages": msgs, "has_more": false})
 }
