@@ -50,7 +50,8 @@ func (s *Store) FeedState(ctx context.Context, url string) (FeedState, error) {
 }
 
 // SaveFeedState stores st as the state of the feed st.URL, replacing any
-// previous state.
+// previous state, and ends the feed's lease (see ClaimFeeds), whoever holds
+// it.
 func (s *Store) SaveFeedState(ctx context.Context, st FeedState) error {
 	if st.URL == "" {
 		return errors.New("store: save feed state: empty URL")
@@ -66,7 +67,9 @@ ON CONFLICT (url) DO UPDATE SET
 	last_error = excluded.last_error,
 	last_error_at = excluded.last_error_at,
 	consecutive_failures = excluded.consecutive_failures,
-	next_poll = excluded.next_poll`,
+	next_poll = excluded.next_poll,
+	lease_owner = '',
+	lease_until = NULL`,
 		st.URL, st.Name, st.ETag, st.LastModified,
 		nullMillis(st.LastSuccess), st.LastError, nullMillis(st.LastErrorAt),
 		st.ConsecutiveFailures, nullMillis(st.NextPoll))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/feeds"
@@ -36,17 +38,26 @@ ON CONFLICT (id) DO NOTHING`)
 	}
 	defer stmt.Close()
 
-	var fresh []feeds.Item
-	for _, it := range items {
+	// Insert in order of ID, so that transactions saving overlapping
+	// batches at once (replicas on PostgreSQL) lock the keys in the same
+	// order and cannot deadlock; the sort is stable, so of repeats the
+	// first given is the one stored.
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(items[a].ID, items[b].ID) })
+	isNew := make([]bool, len(items))
+	for _, i := range order {
+		it := items[i]
 		if it.ID == "" {
 			return nil, fmt.Errorf("store: save items: item %q from %s has no ID", it.Title, it.FeedURL)
 		}
 		if it.Published.IsZero() {
 			it.Published = seen
 		}
-		published := it.Published.UnixMilli()
 		res, err := stmt.ExecContext(ctx, it.ID, it.FeedURL, it.Feed, it.Title, it.Summary, it.Link,
-			published, seen.UnixMilli())
+			it.Published.UnixMilli(), seen.UnixMilli())
 		if err != nil {
 			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
 		}
@@ -54,13 +65,21 @@ ON CONFLICT (id) DO NOTHING`)
 		if err != nil {
 			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
 		}
-		if n == 1 {
-			it.Published = fromMillis(published)
-			fresh = append(fresh, it)
-		}
+		isNew[i] = n == 1
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: save items: %w", err)
+	}
+	var fresh []feeds.Item
+	for i, it := range items {
+		if !isNew[i] {
+			continue
+		}
+		if it.Published.IsZero() {
+			it.Published = seen
+		}
+		it.Published = fromMillis(it.Published.UnixMilli())
+		fresh = append(fresh, it)
 	}
 	return fresh, nil
 }

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/feeds"
@@ -59,6 +62,13 @@ ON CONFLICT (profile, item_id) DO NOTHING`)
 	}
 	defer stmt.Close()
 
+	// Insert in key order, so that concurrent transactions lock the keys
+	// in the same order and cannot deadlock; stable, so of repeats the
+	// first given is the one stored.
+	ms = slices.Clone(ms)
+	slices.SortStableFunc(ms, func(a, b Match) int {
+		return cmp.Or(strings.Compare(a.Profile, b.Profile), strings.Compare(a.ItemID, b.ItemID))
+	})
 	var fresh int
 	for _, m := range ms {
 		terms := m.Terms
@@ -145,6 +155,10 @@ WHERE profile = $3 AND item_id = $4 AND delivered_at IS NULL`)
 		return fmt.Errorf("store: mark delivered %s: %w", profile, err)
 	}
 	defer stmt.Close()
+	// In key order, like SaveMatches, so that concurrent transactions
+	// cannot deadlock.
+	itemIDs = slices.Clone(itemIDs)
+	slices.Sort(itemIDs)
 	for _, id := range itemIDs {
 		if _, err := stmt.ExecContext(ctx, at.UnixMilli(), ref, profile, id); err != nil {
 			return fmt.Errorf("store: mark delivered %s/%s: %w", profile, id, err)

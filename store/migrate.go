@@ -15,7 +15,7 @@ var ErrNewerSchema = errors.New("store: database schema is newer than this newsb
 // migrations are the schema steps, in order: step i brings the schema from
 // version i to version i+1. Steps are append-only: never edit one that has
 // shipped, add a new one. Each runs in its own transaction with the update of
-// the version. The SQL is portable: BIGINT unix milliseconds for times (NULL
+// the version, and must run unchanged on SQLite and PostgreSQL. The SQL is portable: BIGINT unix milliseconds for times (NULL
 // for "never"), DOUBLE PRECISION for floats, partial indexes.
 var migrations = []string{
 	// 1: feed state, items, matches (the outbox), marks.
@@ -62,6 +62,19 @@ CREATE TABLE marks (
 	at   BIGINT NOT NULL
 );
 `,
+	// 2: leases of feeds (ClaimFeeds) and of named locks (TryLock on SQLite;
+	// PostgreSQL uses advisory locks and leaves the table empty). An empty
+	// lease_owner and a NULL lease_until mean "not leased".
+	`
+ALTER TABLE feed_states ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE feed_states ADD COLUMN lease_until BIGINT;
+
+CREATE TABLE locks (
+	name    TEXT PRIMARY KEY,
+	holder  TEXT NOT NULL,
+	expires BIGINT NOT NULL
+);
+`,
 }
 
 // SchemaVersion is the schema version this newsbot writes.
@@ -90,37 +103,58 @@ type execer interface {
 }
 
 // migrate checks the schema version of db, refusing a newer one before
-// anything is written, then switches on WAL and applies the missing steps.
-func migrate(ctx context.Context, db *sql.DB, path string) error {
-	v, err := schemaVersion(ctx, db)
+// anything is written, then prepares the database (SQLite: switches on WAL)
+// and applies the missing steps. name is the database in errors.
+func migrate(ctx context.Context, db *sql.DB, d *dialect, name string) error {
+	v, err := d.schemaVersion(ctx, db)
 	if err != nil {
-		return fmt.Errorf("store: open %s: read schema version: %w", path, err)
+		return fmt.Errorf("store: open %s: read schema version: %w", name, err)
 	}
 	if v > len(migrations) {
-		return &newerSchemaError{path: path, have: v, max: len(migrations)}
+		return &newerSchemaError{path: name, have: v, max: len(migrations)}
 	}
-	if err := enableWAL(ctx, db); err != nil {
-		return fmt.Errorf("store: open %s: enable WAL: %w", path, err)
+	if d.prepare != nil {
+		if err := d.prepare(ctx, db); err != nil {
+			return fmt.Errorf("store: open %s: prepare database: %w", name, err)
+		}
 	}
 	for target := v + 1; target <= len(migrations); target++ {
-		if err := migrateTo(ctx, db, target); err != nil {
-			return fmt.Errorf("store: open %s: migrate to schema version %d: %w", path, target, err)
+		err := migrateTo(ctx, db, d, target)
+		var newer *newerSchemaError
+		if errors.As(err, &newer) {
+			newer.path = name
+			return newer
+		}
+		if err != nil {
+			return fmt.Errorf("store: open %s: migrate to schema version %d: %w", name, target, err)
 		}
 	}
 	return nil
 }
 
 // migrateTo applies the step to version target in one transaction, unless
-// another process applied it since migrate read the version.
-func migrateTo(ctx context.Context, db *sql.DB, target int) error {
+// another process applied it since migrate read the version. The
+// transaction first takes the dialect's migration lock, so that of several
+// processes migrating at once one applies the step and the others, reading
+// the version after it, skip it. A version newer than this newsbot's, set
+// meanwhile by a newer one, is a *newerSchemaError.
+func migrateTo(ctx context.Context, db *sql.DB, d *dialect, target int) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	cur, err := schemaVersion(ctx, tx)
+	if d.lockMigrations != nil {
+		if err := d.lockMigrations(ctx, tx); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+	}
+	cur, err := d.schemaVersion(ctx, tx)
 	if err != nil {
 		return err
+	}
+	if cur > len(migrations) {
+		return &newerSchemaError{have: cur, max: len(migrations)}
 	}
 	if cur >= target {
 		return nil
@@ -128,7 +162,7 @@ func migrateTo(ctx context.Context, db *sql.DB, target int) error {
 	if _, err := tx.ExecContext(ctx, migrations[target-1]); err != nil {
 		return err
 	}
-	if err := setSchemaVersion(ctx, tx, target); err != nil {
+	if err := d.setSchemaVersion(ctx, tx, target); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/url"
 
@@ -10,7 +11,19 @@ import (
 
 // This file holds what is specific to SQLite: the driver, the connection
 // settings, and where the schema version is kept. The SQL elsewhere in the
-// package is meant to run unchanged on PostgreSQL.
+// package runs unchanged on PostgreSQL.
+
+// sqliteDialect is SQLite's dialect. Every write transaction takes the
+// database's write lock at BEGIN (see writeDSN), which excludes every other
+// writer, in this process or another: migrations and ClaimFeeds need no
+// further locking.
+var sqliteDialect = &dialect{
+	name:             "sqlite",
+	schemaVersion:    sqliteSchemaVersion,
+	setSchemaVersion: sqliteSetSchemaVersion,
+	prepare:          enableWAL,
+	tryLock:          tryLockLease,
+}
 
 const (
 	driverName = "sqlite"
@@ -59,7 +72,7 @@ func fileURI(path string, q url.Values) string {
 
 // enableWAL switches the database to write-ahead logging. The mode is stored
 // in the file, so connections opened later use it too.
-func enableWAL(ctx context.Context, db querier) error {
+func enableWAL(ctx context.Context, db *sql.DB) error {
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return err
@@ -70,17 +83,17 @@ func enableWAL(ctx context.Context, db querier) error {
 	return nil
 }
 
-// schemaVersion returns the version of the schema, 0 for a new database. It
-// is kept in SQLite's user_version header field, which changes atomically
-// with the transaction that sets it.
-func schemaVersion(ctx context.Context, db querier) (int, error) {
+// sqliteSchemaVersion returns the version of the schema, 0 for a new
+// database. It is kept in SQLite's user_version header field, which changes
+// atomically with the transaction that sets it.
+func sqliteSchemaVersion(ctx context.Context, db querier) (int, error) {
 	var v int
 	err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
 	return v, err
 }
 
-// setSchemaVersion records v as the schema version, inside tx.
-func setSchemaVersion(ctx context.Context, tx execer, v int) error {
+// sqliteSetSchemaVersion records v as the schema version, inside tx.
+func sqliteSetSchemaVersion(ctx context.Context, tx execer, v int) error {
 	// PRAGMA takes no parameters; v is an int, so formatting is safe.
 	_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v))
 	return err

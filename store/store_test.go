@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,16 +15,59 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/feeds"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
 // t0 is the base time of the tests: whole milliseconds, UTC.
 var t0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 
-// openTest opens a new store in a temporary directory and closes it when the
-// test ends.
-func openTest(t testing.TB) *Store {
+// The PostgreSQL tests need a server: NEWSBOT_TEST_POSTGRES is the URL of a
+// database on it whose user may create databases (source .ci/postgres.sh to
+// start one). Without it they are skipped, unless NEWSBOT_REQUIRE_POSTGRES
+// is 1, as on CI, where they fail.
+const (
+	envPostgres        = "NEWSBOT_TEST_POSTGRES"
+	envRequirePostgres = "NEWSBOT_REQUIRE_POSTGRES"
+)
+
+// backend is a database system the tests run against.
+type backend struct {
+	name string
+	// newDB returns the location of a new, empty database, removed when
+	// the test ends.
+	newDB func(t testing.TB) string
+}
+
+var (
+	sqliteBackend   = backend{name: "sqlite", newDB: newSQLiteDB}
+	postgresBackend = backend{name: "postgres", newDB: newPostgresDB}
+)
+
+// open opens a store on a new, empty database and closes it when the test
+// ends.
+func (b backend) open(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "newsbot.db"))
+	return openAt(t, b.newDB(t))
+}
+
+// forEachBackend runs f as a subtest for each backend, named after it.
+func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
+	t.Helper()
+	for _, b := range []backend{sqliteBackend, postgresBackend} {
+		t.Run(b.name, func(t *testing.T) {
+			if b.name == postgresBackend.name {
+				postgresAdmin(t)
+			}
+			f(t, b)
+		})
+	}
+}
+
+// openAt opens the store at location and closes it when the test ends.
+func openAt(t testing.TB, location string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), location)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -30,6 +77,84 @@ func openTest(t testing.TB) *Store {
 		}
 	})
 	return s
+}
+
+// openTest opens a new SQLite store in a temporary directory and closes it
+// when the test ends.
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	return sqliteBackend.open(t)
+}
+
+func newSQLiteDB(t testing.TB) string {
+	return filepath.Join(t.TempDir(), "newsbot.db")
+}
+
+// pgAdmin is the connection to the test server, shared by the tests: it
+// creates and drops their databases.
+var pgAdmin struct {
+	once sync.Once
+	db   *sql.DB
+	url  *url.URL
+	err  error
+}
+
+// postgresAdmin returns the connection to the test server and its URL, or
+// skips the test (fails it, if NEWSBOT_REQUIRE_POSTGRES=1) when there is no
+// server.
+func postgresAdmin(t testing.TB) (*sql.DB, *url.URL) {
+	t.Helper()
+	pgAdmin.once.Do(func() {
+		raw := os.Getenv(envPostgres)
+		if raw == "" {
+			pgAdmin.err = fmt.Errorf("%s is not set; set it to postgres://USER@HOST:PORT/DB?sslmode=disable (a user that may create databases), or run `source .ci/postgres.sh`", envPostgres)
+			return
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			pgAdmin.err = fmt.Errorf("%s: %v", envPostgres, err)
+			return
+		}
+		db, err := sql.Open("pgx", raw)
+		if err != nil {
+			pgAdmin.err = fmt.Errorf("%s: %v", envPostgres, err)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			pgAdmin.err = fmt.Errorf("%s: no server at %s: %v", envPostgres, u.Redacted(), err)
+			return
+		}
+		pgAdmin.db, pgAdmin.url = db, u
+	})
+	if pgAdmin.err != nil {
+		if os.Getenv(envRequirePostgres) == "1" {
+			t.Fatalf("PostgreSQL required (%s=1): %v", envRequirePostgres, pgAdmin.err)
+		}
+		t.Skipf("skipping PostgreSQL tests: %v", pgAdmin.err)
+	}
+	return pgAdmin.db, pgAdmin.url
+}
+
+// newPostgresDB creates a database of its own for the test on the test
+// server, and drops it when the test ends.
+func newPostgresDB(t testing.TB) string {
+	t.Helper()
+	admin, base := postgresAdmin(t)
+	name := "newsbot_test_" + strings.ToLower(rand.Text())
+	if _, err := admin.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u := *base
+	u.Path = "/" + name
+	return u.String()
 }
 
 // item returns a test item with the given ID published at p.
@@ -81,38 +206,39 @@ func TestOpenSettings(t *testing.T) {
 }
 
 func TestOpenReopen(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "newsbot.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	if _, err := s.SaveItems(ctx, []feeds.Item{item("a", t0)}, t0); err != nil {
-		t.Fatalf("SaveItems: %v", err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		loc := b.newDB(t)
+		s, err := Open(ctx, loc)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		if _, err := s.SaveItems(ctx, []feeds.Item{item("a", t0)}, t0); err != nil {
+			t.Fatalf("SaveItems: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
 
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatalf("reopen: %v", err)
-	}
-	defer s.Close()
-	n, err := s.CountItems(ctx)
-	if err != nil {
-		t.Fatalf("CountItems: %v", err)
-	}
-	if n != 1 {
-		t.Errorf("CountItems after reopen = %d, want 1", n)
-	}
-	v, err := schemaVersion(ctx, s.r)
-	if err != nil {
-		t.Fatalf("schemaVersion: %v", err)
-	}
-	if v != SchemaVersion() {
-		t.Errorf("schema version after reopen = %d, want %d", v, SchemaVersion())
-	}
+		s = openAt(t, loc)
+		n, err := s.CountItems(ctx)
+		if err != nil {
+			t.Fatalf("CountItems: %v", err)
+		}
+		if n != 1 {
+			t.Errorf("CountItems after reopen = %d, want 1", n)
+		}
+		v, err := s.d.schemaVersion(ctx, s.r)
+		if err != nil {
+			t.Fatalf("schemaVersion: %v", err)
+		}
+		if v != SchemaVersion() {
+			t.Errorf("schema version after reopen = %d, want %d", v, SchemaVersion())
+		}
+		if got := s.Backend(); got != b.name {
+			t.Errorf("Backend() = %q, want %q", got, b.name)
+		}
+	})
 }
 
 func TestOpenSpecialCharactersInPath(t *testing.T) {
@@ -276,9 +402,26 @@ func skipIfWritable(t *testing.T, path string) {
 	}
 }
 
+// TestConcurrentWrites saves overlapping batches from several goroutines,
+// through one Store or through several on one database (as replicas do),
+// and checks each item is stored, and returned as new, once.
 func TestConcurrentWrites(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		for _, stores := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%d stores", stores), func(t *testing.T) {
+				testConcurrentWrites(t, b, stores)
+			})
+		}
+	})
+}
+
+func testConcurrentWrites(t *testing.T, b backend, stores int) {
 	ctx := context.Background()
-	s := openTest(t)
+	loc := b.newDB(t)
+	ss := make([]*Store, stores)
+	for i := range ss {
+		ss[i] = openAt(t, loc)
+	}
 	const (
 		workers = 8
 		batches = 10
@@ -294,6 +437,7 @@ func TestConcurrentWrites(t *testing.T) {
 		errs  = make(chan error, workers*2)
 	)
 	for w := range workers {
+		s := ss[w%stores]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -342,7 +486,7 @@ func TestConcurrentWrites(t *testing.T) {
 			t.Errorf("item %s returned as new %d times, want once", id, n)
 		}
 	}
-	n, err := s.CountItems(ctx)
+	n, err := ss[0].CountItems(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,42 +498,124 @@ func TestConcurrentWrites(t *testing.T) {
 // TestWriteDuringWalk checks that fn of ItemsPublished can write: the walk
 // holds a read connection, and the write must not wait for it.
 func TestWriteDuringWalk(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s := openTest(t)
-	var items []feeds.Item
-	for i := range 50 {
-		items = append(items, item(fmt.Sprintf("i%02d", i), t0.Add(time.Duration(i)*time.Second)))
-	}
-	if _, err := s.SaveItems(ctx, items, t0); err != nil {
-		t.Fatal(err)
-	}
-	var saved int
-	err := s.ItemsPublished(ctx, t0, t0.Add(time.Hour), func(it feeds.Item) error {
-		n, err := s.SaveMatches(ctx, []Match{{ItemID: it.ID, Profile: "p", Channel: "#c", Matched: t0}})
-		saved += n
-		return err
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		s := b.open(t)
+		var items []feeds.Item
+		for i := range 50 {
+			items = append(items, item(fmt.Sprintf("i%02d", i), t0.Add(time.Duration(i)*time.Second)))
+		}
+		if _, err := s.SaveItems(ctx, items, t0); err != nil {
+			t.Fatal(err)
+		}
+		var saved int
+		err := s.ItemsPublished(ctx, t0, t0.Add(time.Hour), func(it feeds.Item) error {
+			n, err := s.SaveMatches(ctx, []Match{{ItemID: it.ID, Profile: "p", Channel: "#c", Matched: t0}})
+			saved += n
+			return err
+		})
+		if err != nil {
+			t.Fatalf("ItemsPublished: %v", err)
+		}
+		if saved != len(items) {
+			t.Errorf("saved %d matches during the walk, want %d", saved, len(items))
+		}
 	})
-	if err != nil {
-		t.Fatalf("ItemsPublished: %v", err)
-	}
-	if saved != len(items) {
-		t.Errorf("saved %d matches during the walk, want %d", saved, len(items))
-	}
 }
 
 func TestUseAfterClose(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "newsbot.db"))
-	if err != nil {
-		t.Fatal(err)
+	forEachBackend(t, func(t *testing.T, b backend) {
+		s, err := Open(context.Background(), b.newDB(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if _, err := s.CountItems(context.Background()); err == nil {
+			t.Error("CountItems after Close succeeded, want an error")
+		}
+		if _, err := s.Mark(context.Background(), "k", t0); err == nil {
+			t.Error("Mark after Close succeeded, want an error")
+		}
+		if _, err := s.TryLock(context.Background(), "k", func(context.Context) error { return nil }); err == nil {
+			t.Error("TryLock after Close succeeded, want an error")
+		}
+	})
+}
+
+// TestRedactURL checks the names PostgreSQL URLs go by in errors.
+func TestRedactURL(t *testing.T) {
+	tests := []struct {
+		name, url, want, password string
+		wantErr                   bool
+	}{
+		{"no password", "postgres://newsbot@db:5432/newsbot", "postgres://newsbot@db:5432/newsbot", "", false},
+		{"password", "postgres://newsbot:s3cret@db/newsbot?sslmode=require", "postgres://newsbot:xxxxx@db/newsbot?sslmode=require", "s3cret", false},
+		{"password parameter", "postgresql://db/newsbot?password=s3cret&user=u", "postgresql://db/newsbot?password=xxxxx&user=u", "s3cret", false},
+		{"unparseable", "postgres://newsbot:s3cret@db:port/newsbot", "postgres://…", "", true},
 	}
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, password, err := redactURL(tt.url)
+			if got != tt.want || password != tt.password || (err != nil) != tt.wantErr {
+				t.Errorf("redactURL(%q) = %q, %q, %v; want %q, %q, error %v", tt.url, got, password, err, tt.want, tt.password, tt.wantErr)
+			}
+			if err != nil && strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("redactURL error %q shows the password", err)
+			}
+		})
 	}
-	if _, err := s.CountItems(context.Background()); err == nil {
-		t.Error("CountItems after Close succeeded, want an error")
+}
+
+// TestOpenPostgresHidesPassword checks that no error of Open shows the
+// password of the URL. The first cases need no server.
+func TestOpenPostgresHidesPassword(t *testing.T) {
+	const password = "s3cret-Pa55"
+	tests := []struct {
+		name string
+		url  func(t *testing.T) string
+	}{
+		{"bad port", func(*testing.T) string {
+			return "postgres://newsbot:" + password + "@127.0.0.1:port/newsbot"
+		}},
+		{"bad parameter", func(*testing.T) string {
+			return "postgres://newsbot:" + password + "@127.0.0.1:1/newsbot?sslmode=sometimes"
+		}},
+		{"password parameter, bad parameter", func(*testing.T) string {
+			return "postgres://127.0.0.1:1/newsbot?password=" + password + "&sslmode=sometimes"
+		}},
+		{"connection refused", func(*testing.T) string {
+			return "postgres://newsbot:" + password + "@127.0.0.1:1/newsbot?sslmode=disable&connect_timeout=2"
+		}},
+		{"no such database", func(t *testing.T) string {
+			_, base := postgresAdmin(t)
+			u := *base
+			u.User = url.UserPassword(base.User.Username(), password)
+			u.Path = "/newsbot_no_such_database"
+			return u.String()
+		}},
 	}
-	if _, err := s.Mark(context.Background(), "k", t0); err == nil {
-		t.Error("Mark after Close succeeded, want an error")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			s, err := Open(ctx, tt.url(t))
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded, want an error")
+			}
+			t.Logf("Open error: %v", err)
+			if strings.Contains(err.Error(), password) {
+				t.Errorf("Open error %q shows the password", err)
+			}
+			if !strings.HasPrefix(err.Error(), "store: open postgres") {
+				t.Errorf("Open error %q does not start with \"store: open postgres\"", err)
+			}
+			if errors.Is(err, ErrNewerSchema) {
+				t.Errorf("Open error %q is ErrNewerSchema", err)
+			}
+		})
 	}
 }
