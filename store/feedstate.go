@@ -49,15 +49,9 @@ func (s *Store) FeedState(ctx context.Context, url string) (FeedState, error) {
 	return st, nil
 }
 
-// SaveFeedState stores st as the state of the feed st.URL, replacing any
-// previous state, and ends the feed's lease (see ClaimFeeds), whoever holds
-// it.
-func (s *Store) SaveFeedState(ctx context.Context, st FeedState) error {
-	if st.URL == "" {
-		return errors.New("store: save feed state: empty URL")
-	}
-	_, err := s.w.ExecContext(ctx, `
-INSERT INTO feed_states (`+feedStateColumns+`)
+// upsertFeedStateSQL replaces a feed's state and ends its lease.
+const upsertFeedStateSQL = `
+INSERT INTO feed_states (` + feedStateColumns + `)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (url) DO UPDATE SET
 	name = excluded.name,
@@ -69,10 +63,23 @@ ON CONFLICT (url) DO UPDATE SET
 	consecutive_failures = excluded.consecutive_failures,
 	next_poll = excluded.next_poll,
 	lease_owner = '',
-	lease_until = NULL`,
-		st.URL, st.Name, st.ETag, st.LastModified,
+	lease_until = NULL`
+
+// feedStateArgs are the arguments of upsertFeedStateSQL.
+func feedStateArgs(st FeedState) []any {
+	return []any{st.URL, st.Name, st.ETag, st.LastModified,
 		nullMillis(st.LastSuccess), st.LastError, nullMillis(st.LastErrorAt),
-		st.ConsecutiveFailures, nullMillis(st.NextPoll))
+		st.ConsecutiveFailures, nullMillis(st.NextPoll)}
+}
+
+// SaveFeedState stores st as the state of the feed st.URL, replacing any
+// previous state, and ends the feed's lease (see ClaimFeeds), whoever holds
+// it.
+func (s *Store) SaveFeedState(ctx context.Context, st FeedState) error {
+	if st.URL == "" {
+		return errors.New("store: save feed state: empty URL")
+	}
+	_, err := s.w.ExecContext(ctx, upsertFeedStateSQL, feedStateArgs(st)...)
 	if err != nil {
 		return fmt.Errorf("store: save feed state %s: %w", st.URL, err)
 	}

@@ -11,6 +11,12 @@ import (
 	"github.com/newsbot/newsbot/feeds"
 )
 
+// insertItemSQL stores one item unless its ID is stored already.
+const insertItemSQL = `
+INSERT INTO items (id, feed_url, feed, title, summary, link, published, seen)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (id) DO NOTHING`
+
 // SaveItems stores items, each once (the key is Item.ID), in one transaction,
 // and returns the ones that were new, in the order given. An item whose
 // Published is zero is stored, and returned, with Published = seen; the
@@ -29,10 +35,7 @@ func (s *Store) SaveItems(ctx context.Context, items []feeds.Item, seen time.Tim
 		return nil, fmt.Errorf("store: save items: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `
-INSERT INTO items (id, feed_url, feed, title, summary, link, published, seen)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (id) DO NOTHING`)
+	stmt, err := tx.PrepareContext(ctx, insertItemSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: save items: %w", err)
 	}

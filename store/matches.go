@@ -40,6 +40,12 @@ type Pending struct {
 	Item feeds.Item
 }
 
+// insertMatchSQL records one match unless (profile, item) is recorded already.
+const insertMatchSQL = `
+INSERT INTO matches (profile, item_id, channel, terms, score, matched)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (profile, item_id) DO NOTHING`
+
 // SaveMatches records matches in one transaction, each (Profile, ItemID) once:
 // a match already recorded, delivered or not, is left as it is, and so is a
 // repeat within ms. It returns how many matches were new. Each ItemID must
@@ -53,10 +59,7 @@ func (s *Store) SaveMatches(ctx context.Context, ms []Match) (int, error) {
 		return 0, fmt.Errorf("store: save matches: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `
-INSERT INTO matches (profile, item_id, channel, terms, score, matched)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (profile, item_id) DO NOTHING`)
+	stmt, err := tx.PrepareContext(ctx, insertMatchSQL)
 	if err != nil {
 		return 0, fmt.Errorf("store: save matches: %w", err)
 	}
