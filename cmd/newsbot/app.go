@@ -66,6 +66,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 		Matcher:        a.matcher.Load,
 		DefaultChannel: cfg.Slack.Channel,
 		Window:         time.Duration(cfg.Digest.Window),
+		Lease:          pipeline.LeaseFor(len(reqs), cfg.Fetch.Concurrency, time.Duration(cfg.Fetch.Timeout)),
 		Now:            e.now,
 		Log:            e.log,
 	}
@@ -126,7 +127,23 @@ func (a *app) deliverPending(ctx context.Context, dryRun bool, format string) er
 		return nil
 	}
 	d := &digest.Deliverer{Poster: poster, Marker: a.store, Now: a.now}
-	if err := a.pipeline.Deliver(ctx, d, ds, opts); err != nil {
+	// One replica delivers at a time; the digests are built again under the
+	// lock, so a replica that waited finds nothing already delivered.
+	var failed bool
+	ran, err := a.store.TryLock(ctx, "newsbot-deliver", func(ctx context.Context) error {
+		ds, err := a.pipeline.Digests(ctx, opts)
+		if err != nil {
+			return err
+		}
+		failed = a.pipeline.Deliver(ctx, d, ds, opts) != nil
+		return nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case !ran:
+		a.log.Info("another newsbot is delivering digests now; leaving them to it")
+	case failed:
 		return &exitError{code: exitFailed, err: errors.New("some digests were not delivered; they stay pending for the next run")}
 	}
 	return nil

@@ -279,3 +279,24 @@ func TestHelpHidesSecrets(t *testing.T) {
 		t.Fatal("--help printed the token")
 	}
 }
+
+func TestWebhookFailureHidesURL(t *testing.T) {
+	h := newHarness(t, "")
+	cfg, _ := os.ReadFile(h.config)
+	text := strings.Replace(string(cfg), "  token: ${TEST_SLACK_TOKEN}\n", "  webhook_url: ${TEST_SLACK_WEBHOOK}\n", 1)
+	os.WriteFile(h.config, []byte(text), 0o644)
+	t.Setenv("TEST_SLACK_WEBHOOK", h.slack.WebhookURL())
+	// A revoked webhook: permanent, so no retries.
+	h.slack.FailNext(1000, 404, "", "no_service")
+	code, out, errOut := h.run("--log-level", "debug", "once")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, errOut)
+	}
+	secret := slackstub.DefaultWebhookSecret
+	if strings.Contains(out+errOut, secret) || strings.Contains(out+errOut, h.slack.WebhookURL()) {
+		t.Fatal("the webhook URL appeared in the output")
+	}
+	if !strings.Contains(errOut, "404") {
+		t.Errorf("the error does not say what Slack answered:\n%s", errOut)
+	}
+}

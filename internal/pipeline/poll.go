@@ -6,10 +6,11 @@ package pipeline
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
+	"os"
 	"time"
 
 	"github.com/newsbot/newsbot/feeds"
@@ -45,9 +46,33 @@ type Pipeline struct {
 	// Window is how old an item may be, when first seen, to count for the
 	// digest; older ones count only through backfill.
 	Window time.Duration
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Owner names this process in feed leases: unique per replica.
+	Owner string
+	// Lease is how long a claimed feed stays this process's to poll; a
+	// replica that dies mid-cycle frees its feeds when it runs out
+	// (default DefaultLease). It must cover a whole cycle: see LeaseFor.
+	Lease time.Duration
+	Now   func() time.Time
+	Log   *slog.Logger
 }
+
+// DefaultLease is how long a replica holds the feeds it claimed for a poll.
+const DefaultLease = 10 * time.Minute
+
+// LeaseFor returns a lease long enough for a cycle over feeds fetched
+// concurrency at a time, each within timeout: the rounds of fetches plus one,
+// and at least two minutes.
+func LeaseFor(feeds, concurrency int, timeout time.Duration) time.Duration {
+	rounds := (feeds + max(concurrency, 1) - 1) / max(concurrency, 1)
+	return max(time.Duration(rounds+1)*timeout, 2*time.Minute)
+}
+
+// Batching of the writer: at most this many feeds, or about this many items,
+// go into one transaction.
+const (
+	batchFeeds = 64
+	batchItems = 2000
+)
 
 // PollOptions changes one poll cycle.
 type PollOptions struct {
@@ -60,81 +85,109 @@ type PollOptions struct {
 
 // PollStats counts what a poll cycle did.
 type PollStats struct {
-	Feeds       int // feeds due and polled
-	NotDue      int // feeds skipped: backing off or asked to be polled later
+	Feeds       int // feeds this process polled
+	NotDue      int // feeds skipped: backing off, asked to be polled later, or polled by another replica
 	NotModified int // feeds that answered 304
 	Failed      int // feeds that failed
 	NewItems    int // items stored for the first time
 	Matches     int // new matches recorded
+	// NewMatches are the matches recorded for the first time.
+	NewMatches []store.Match
 }
 
+// outcome is one feed's poll, matched in the fetch worker that polled it.
 type outcome struct {
-	req feeds.Request
-	res *feeds.Result
-	err error
+	result store.PollResult
+	err    error
+	res    *feeds.Result
 }
 
-// Poll runs one poll cycle: fetches every due feed concurrently, stores new
-// items once, matches them, and records feed health. One feed's failure is
-// logged and counted, never returned; the error is for the store or ctx.
+// Poll runs one poll cycle. It claims the due feeds (so several replicas on
+// one database share them, each feed polled by one), fetches them
+// concurrently, matches new items in the fetching goroutines, and writes the
+// results in batches from a single writer, so neither the store nor the
+// matcher serialises the fetches. One feed's failure is logged and recorded
+// in its health, never returned; the error is for the store or ctx.
 func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error) {
 	var stats PollStats
 	now := p.Now()
-	states, err := p.Store.FeedStates(ctx)
+	urls := make([]string, len(p.Feeds))
+	byURL := make(map[string]feeds.Request, len(p.Feeds))
+	for i, f := range p.Feeds {
+		urls[i] = f.URL
+		byURL[f.URL] = f
+	}
+	dueBy := now.Add(dueSlack)
+	if opts.All {
+		dueBy = now.AddDate(100, 0, 0)
+	}
+	lease := p.Lease
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	claimed, err := p.Store.ClaimFeeds(ctx, urls, p.owner(), now, dueBy, lease)
 	if err != nil {
 		return stats, fmt.Errorf("pipeline: poll: %w", err)
 	}
-	byURL := make(map[string]store.FeedState, len(states))
-	for _, st := range states {
-		byURL[st.URL] = st
-	}
-	var reqs []feeds.Request
-	for _, f := range p.Feeds {
-		st, ok := byURL[f.URL]
-		if !ok {
-			st = store.FeedState{URL: f.URL}
-		}
-		if !opts.All && st.NextPoll.After(now.Add(dueSlack)) {
-			stats.NotDue++
-			continue
-		}
-		f.ETag, f.LastModified = st.ETag, st.LastModified
-		reqs = append(reqs, f)
-	}
-	stats.Feeds = len(reqs)
-	if len(reqs) == 0 {
+	stats.Feeds = len(claimed)
+	stats.NotDue = len(byURL) - len(claimed)
+	if len(claimed) == 0 {
 		return stats, nil
+	}
+	states := make(map[string]store.FeedState, len(claimed))
+	reqs := make([]feeds.Request, 0, len(claimed))
+	for _, st := range claimed {
+		states[st.URL] = st
+		r := byURL[st.URL]
+		r.ETag, r.LastModified = st.ETag, st.LastModified
+		reqs = append(reqs, r)
 	}
 
 	m := p.Matcher()
 	channels := p.channels(m)
-	results := make(chan outcome)
-	var wg sync.WaitGroup
-	wg.Add(1)
+	results := make(chan outcome, 2*batchFeeds)
 	go func() {
-		defer wg.Done()
 		defer close(results)
 		p.Poller.Poll(ctx, reqs, func(r feeds.Request, res *feeds.Result, err error) {
-			results <- outcome{r, res, err}
+			results <- p.outcome(r, states[r.URL], res, err, m, channels)
 		})
 	}()
 
-	// One goroutine writes: SQLite has one writer, and matching is cheap
-	// next to fetching.
+	// One goroutine writes, in batches: SQLite has one writer, and a
+	// transaction per feed would make commits the bottleneck.
 	var firstErr error
 	done := 0
+	batch := make([]store.PollResult, 0, batchFeeds)
+	items := 0
+	flush := func() {
+		if len(batch) == 0 || firstErr != nil {
+			batch, items = batch[:0], 0
+			return
+		}
+		// Completed polls are written even while shutting down, so the
+		// store stays consistent and the leases of unpolled feeds end.
+		saved, err := p.Store.SavePolls(context.WithoutCancel(ctx), batch, p.Now())
+		if err != nil {
+			firstErr = err
+		}
+		stats.NewItems += saved.NewItems
+		stats.Matches += len(saved.NewMatches)
+		stats.NewMatches = append(stats.NewMatches, saved.NewMatches...)
+		batch, items = batch[:0], 0
+	}
 	for o := range results {
 		done++
-		if firstErr == nil {
-			if err := p.record(ctx, o, byURL[o.req.URL], m, channels, &stats); err != nil {
-				firstErr = err
-			}
+		p.count(ctx, o, &stats)
+		batch = append(batch, o.result)
+		items += len(o.result.Items)
+		if len(batch) >= batchFeeds || items >= batchItems || len(results) == 0 {
+			flush()
 		}
 		if opts.Progress != nil {
 			opts.Progress(done, len(reqs))
 		}
 	}
-	wg.Wait()
+	flush()
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}
@@ -144,28 +197,29 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 	return stats, nil
 }
 
-// record stores one feed's outcome: its health, its new items and their
-// matches. It returns only errors of the store.
-func (p *Pipeline) record(ctx context.Context, o outcome, st store.FeedState, m *matcher.Matcher, channels map[string]string, stats *PollStats) error {
+// outcome turns one fetch into the feed's new state, its items and their
+// matches. It runs in the fetching goroutine; m is safe for concurrent use.
+func (p *Pipeline) outcome(r feeds.Request, st store.FeedState, res *feeds.Result, err error, m *matcher.Matcher, channels map[string]string) outcome {
 	now := p.Now()
-	st.URL = o.req.URL
-	if o.req.Name != "" {
-		st.Name = o.req.Name
+	st.URL = r.URL
+	if r.Name != "" {
+		st.Name = r.Name
 	}
-	if o.err != nil {
-		if errors.Is(o.err, context.Canceled) && ctx.Err() != nil {
-			return nil // shutting down: not the feed's fault
+	o := outcome{err: err, res: res}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			// Shutting down, not the feed's fault: its state stays as it
+			// was, and saving it ends the lease.
+			o.result.State = st
+			return o
 		}
-		stats.Failed++
 		st.ConsecutiveFailures++
-		st.LastError = o.err.Error()
+		st.LastError = err.Error()
 		st.LastErrorAt = now
-		st.NextPoll = now.Add(backoff(st.ConsecutiveFailures, retryAfter(o.err)))
-		p.Log.Warn("feed failed", "feed", feedLabel(st), "error", o.err,
-			"failures", st.ConsecutiveFailures, "next_poll", st.NextPoll.Format(time.RFC3339))
-		return p.Store.SaveFeedState(ctx, st)
+		st.NextPoll = now.Add(backoff(st.ConsecutiveFailures, retryAfter(err)))
+		o.result.State = st
+		return o
 	}
-	res := o.res
 	cutoff := now.Add(-p.Window)
 	if !st.LastSuccess.IsZero() && st.LastSuccess.Add(-p.Window).Before(cutoff) {
 		// After downtime, items published since the last success still count.
@@ -178,36 +232,55 @@ func (p *Pipeline) record(ctx context.Context, o outcome, st store.FeedState, m 
 	if res.MaxAge > 0 {
 		st.NextPoll = now.Add(min(res.MaxAge, maxHint))
 	}
-	if res.NotModified {
-		stats.NotModified++
-	} else {
+	if !res.NotModified {
 		st.ETag, st.LastModified = res.ETag, res.LastModified
 		if st.Name == "" {
 			st.Name = res.Title
 		}
-		fresh, err := p.Store.SaveItems(ctx, res.Items, now)
-		if err != nil {
-			return err
-		}
-		stats.NewItems += len(fresh)
+		o.result.Items = res.Items
 		var recent []feeds.Item
-		for _, it := range fresh {
+		for _, it := range res.Items {
 			if it.Published.IsZero() || !it.Published.Before(cutoff) {
 				recent = append(recent, it)
 			}
 		}
-		n, err := p.Store.SaveMatches(ctx, matchItems(m, recent, channels, now))
-		if err != nil {
-			return err
-		}
-		stats.Matches += n
-		if len(fresh) > len(recent) {
-			p.Log.Debug("older items stored without matching; use backfill to include them",
-				"feed", feedLabel(st), "items", len(fresh)-len(recent))
-		}
+		// Matching every recent item costs microseconds; the store keeps
+		// only the matches of items it had not seen.
+		o.result.Matches = matchItems(m, recent, channels, now)
 	}
-	return p.Store.SaveFeedState(ctx, st)
+	o.result.State = st
+	return o
 }
+
+// count logs one feed's outcome and adds it to stats.
+func (p *Pipeline) count(ctx context.Context, o outcome, stats *PollStats) {
+	st := o.result.State
+	switch {
+	case o.err != nil && errors.Is(o.err, context.Canceled) && ctx.Err() != nil:
+	case o.err != nil:
+		stats.Failed++
+		p.Log.Warn("feed failed", "feed", feedLabel(st), "error", o.err,
+			"failures", st.ConsecutiveFailures, "next_poll", st.NextPoll.Format(time.RFC3339))
+	case o.res.NotModified:
+		stats.NotModified++
+	}
+}
+
+// owner returns the name this process claims feeds under.
+func (p *Pipeline) owner() string {
+	if p.Owner != "" {
+		return p.Owner
+	}
+	return defaultOwner
+}
+
+// defaultOwner is unique to this process: host, process ID and a random tag.
+var defaultOwner = func() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
+}()
 
 // channels maps each profile to the Slack channel its digest goes to.
 func (p *Pipeline) channels(m *matcher.Matcher) map[string]string {
