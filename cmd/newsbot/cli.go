@@ -48,6 +48,8 @@ type cli struct {
 	Backfill backfillCmd `cmd:"" help:"Fetch all feeds, re-match stored items of a period, deliver what was not delivered."`
 	Validate validateCmd `cmd:"" help:"Check the configuration and profiles; exit 2 with every error as file:line:col."`
 	Feeds    feedsCmd    `cmd:"" help:"Show each feed's health: last success, last error, failures, next poll."`
+	Migrate  migrateCmd  `cmd:"" help:"Create or upgrade the store's schema (also done on start-up) and exit."`
+	Store    storeCmd    `cmd:"" help:"Maintain the store: copy it to another (SQLite to PostgreSQL)."`
 	Test     testCmd     `cmd:"" help:"Show what profiles catch, before an edit goes live: on text, files or stored items; --diff shows what an edit adds and drops."`
 }
 

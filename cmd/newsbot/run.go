@@ -106,6 +106,10 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		m.lastDigestOK.SetToCurrentTime()
 	}
 
+	if spec, err := cron.ParseStandard(a.cfg.Schedule.Poll); err == nil {
+		next := spec.Next(e.now())
+		a.pipeline.Interval = spec.Next(next).Sub(next)
+	}
 	logger := cronLogger{e.log}
 	sched := cron.New(
 		cron.WithLocation(a.cfg.Location),

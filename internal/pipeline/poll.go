@@ -46,6 +46,12 @@ type Pipeline struct {
 	// Window is how old an item may be, when first seen, to count for the
 	// digest; older ones count only through backfill.
 	Window time.Duration
+	// Interval is the time between poll ticks, set by the daemon. A feed
+	// polled successfully is not due again until most of an interval has
+	// passed, so replicas whose ticks are not aligned poll it once per
+	// interval between them. Zero (once, backfill) makes a healthy feed
+	// due at every cycle.
+	Interval time.Duration
 	// Owner names this process in feed leases: unique per replica.
 	Owner string
 	// Lease is how long a claimed feed stays this process's to poll; a
@@ -61,10 +67,10 @@ const DefaultLease = 10 * time.Minute
 
 // LeaseFor returns a lease long enough for a cycle over feeds fetched
 // concurrency at a time, each within timeout: the rounds of fetches plus one,
-// and at least two minutes.
+// and at least 30 seconds.
 func LeaseFor(feeds, concurrency int, timeout time.Duration) time.Duration {
 	rounds := (feeds + max(concurrency, 1) - 1) / max(concurrency, 1)
-	return max(time.Duration(rounds+1)*timeout, 2*time.Minute)
+	return max(time.Duration(rounds+1)*timeout, 30*time.Second)
 }
 
 // Batching of the writer: at most this many feeds, or about this many items,
@@ -117,7 +123,11 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 		urls[i] = f.URL
 		byURL[f.URL] = f
 	}
-	dueBy := now.Add(dueSlack)
+	slack := dueSlack
+	if p.Interval > 0 {
+		slack = min(p.Interval/10, dueSlack)
+	}
+	dueBy := now.Add(slack)
 	if opts.All {
 		dueBy = now.AddDate(100, 0, 0)
 	}
@@ -229,7 +239,10 @@ func (p *Pipeline) outcome(r feeds.Request, st store.FeedState, res *feeds.Resul
 	st.LastError = ""
 	st.LastSuccess = now
 	st.NextPoll = time.Time{}
-	if res.MaxAge > 0 {
+	if p.Interval > 0 {
+		st.NextPoll = now.Add(p.Interval - 2*min(p.Interval/10, dueSlack))
+	}
+	if res.MaxAge > 0 && now.Add(min(res.MaxAge, maxHint)).After(st.NextPoll) {
 		st.NextPoll = now.Add(min(res.MaxAge, maxHint))
 	}
 	if !res.NotModified {
