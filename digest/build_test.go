@@ -72,13 +72,15 @@ func TestBuildFoldsAndRanks(t *testing.T) {
 			want: []story{{title: "Tariffs", itemIDs: []string{"a"}}, {title: "Tariffs!", itemIDs: []string{"b"}}},
 		},
 		{
-			name: "ranked by score, then recency",
+			// Recency decays: twice the score 30 hours ago (2 × 0.42) ranks
+			// below a fresh story with score 1.
+			name: "ranked by score weighted by recency",
 			entries: []Entry{
 				{ItemID: "old", Title: "old", Link: "https://a.test/old", Feed: "A", Score: 2, Published: hoursAgo(30)},
 				{ItemID: "low", Title: "low", Link: "https://a.test/low", Feed: "A", Score: 1, Published: hoursAgo(0)},
 				{ItemID: "new", Title: "new", Link: "https://a.test/new", Feed: "A", Score: 2, Published: hoursAgo(1)},
 			},
-			want: []story{{title: "new", itemIDs: []string{"new"}}, {title: "old", itemIDs: []string{"old"}}, {title: "low", itemIDs: []string{"low"}}},
+			want: []story{{title: "new", itemIDs: []string{"new"}}, {title: "low", itemIDs: []string{"low"}}, {title: "old", itemIDs: []string{"old"}}},
 		},
 		{
 			name: "folding is transitive and the same item twice counts once",

@@ -13,6 +13,10 @@ type Entry struct {
 	ItemID string
 	// Title is the item's title as plain text, not yet escaped.
 	Title string
+	// Summary is the plain-text lead of the item (its first paragraph or
+	// description); it may be empty. Build compares the first words of
+	// summaries to fold syndicated copies; it is never rendered.
+	Summary string
 	// Link is the item's canonical http(s) link; it may be empty.
 	Link string
 	// Feed is the display name of the feed that carried the item.

@@ -43,6 +43,8 @@ type Message struct {
 	// Reply says to post the message as a thread reply to the previous
 	// non-reply message of the same digest (webhooks: as a follow-up).
 	Reply bool
+	// Channel is the channel the message is for.
+	Channel string
 }
 
 // Render turns a digest into one or more messages within Slack's limits
@@ -65,6 +67,9 @@ func Render(d Digest, opts Options) []Message {
 	main := renderMain(d, d.Stories[:top], len(d.Stories)-top, now, opts.Location)
 	msgs := []Message{main}
 	msgs = append(msgs, renderReplies(d, top, now)...)
+	for i := range msgs {
+		msgs[i].Channel = d.Channel
+	}
 	return msgs
 }
 
