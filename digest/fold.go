@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -118,18 +119,16 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 		sim  float64
 	}
 	var pairs []pair
-	for i := range fs {
-		for j := i + 1; j < len(fs); j++ {
-			if entries[i].Feed == entries[j].Feed || uf.find(i) == uf.find(j) {
-				continue
-			}
-			if fs[i].title != "" && fs[i].title == fs[j].title {
-				pairs = append(pairs, pair{i, j, 2}) // the same title first
-			} else if sim, ok := similar(fs[i], fs[j], th); ok {
-				pairs = append(pairs, pair{i, j, sim})
-			}
+	candidatePairs(fs, func(i, j int) {
+		if entries[i].Feed == entries[j].Feed || uf.find(i) == uf.find(j) {
+			return
 		}
-	}
+		if fs[i].title != "" && fs[i].title == fs[j].title {
+			pairs = append(pairs, pair{i, j, 2}) // the same title first
+		} else if sim, ok := similar(fs[i], fs[j], th); ok {
+			pairs = append(pairs, pair{i, j, sim})
+		}
+	})
 	sort.SliceStable(pairs, func(a, b int) bool { return pairs[a].sim > pairs[b].sim })
 
 	type key struct{ i, j int }
@@ -162,6 +161,65 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 		}
 		if ok {
 			uf.union(ri, rj)
+		}
+	}
+}
+
+// Limits of candidate generation: up to pairwiseLimit entries every pair is
+// compared; beyond, only pairs that share the same title, a title content
+// word or a lead shingle that at most maxPosting entries share, so that a
+// digest of thousands of entries (a large backfill) folds in near-linear
+// time. Words shared by more entries than that are boilerplate, not a story.
+const (
+	pairwiseLimit = 400
+	maxPosting    = 64
+)
+
+// candidatePairs calls fn for each pair (i < j) of entries worth comparing,
+// each pair once.
+func candidatePairs(fs []*features, fn func(i, j int)) {
+	if len(fs) <= pairwiseLimit {
+		for i := range fs {
+			for j := i + 1; j < len(fs); j++ {
+				fn(i, j)
+			}
+		}
+		return
+	}
+	postings := map[string][]int{}
+	for i, f := range fs {
+		if f.title != "" {
+			postings["t\x00"+f.title] = append(postings["t\x00"+f.title], i)
+		}
+		for _, w := range f.titleWords {
+			postings["w\x00"+w] = append(postings["w\x00"+w], i)
+		}
+		for _, h := range f.lead {
+			k := "s\x00" + strconv.FormatUint(h, 36)
+			postings[k] = append(postings[k], i)
+		}
+	}
+	type key struct{ i, j int }
+	seen := map[key]bool{}
+	keys := make([]string, 0, len(postings))
+	for k := range postings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // a deterministic order of pairs
+	for _, k := range keys {
+		list := postings[k]
+		if len(list) < 2 || (len(list) > maxPosting && k[0] != 't') {
+			continue
+		}
+		for a := 0; a < len(list); a++ {
+			for b := a + 1; b < len(list); b++ {
+				i, j := list[a], list[b]
+				if i == j || seen[key{i, j}] {
+					continue
+				}
+				seen[key{i, j}] = true
+				fn(i, j)
+			}
 		}
 	}
 }

@@ -344,3 +344,51 @@ func BenchmarkFold(b *testing.B) {
 		fold(entries, testNow)
 	}
 }
+
+// TestFoldLargeDigest checks that beyond pairwiseLimit entries, where only
+// candidate pairs sharing a rare word are compared, the labelled set folds
+// exactly as it does alone, among hundreds of unrelated entries.
+func TestFoldLargeDigest(t *testing.T) {
+	ls := loadNearDup(t)
+	alone := map[string]string{} // item → its story's first item
+	for _, s := range foldWith(nearDupEntries(ls), testNow, foldThresholds) {
+		for _, id := range s.ItemIDs {
+			alone[id] = s.ItemIDs[0]
+		}
+	}
+	entries := nearDupEntries(ls)
+	topics := []string{"DRDO", "tariff", "INDUS-X", "TRUST", "JTG", "semiconductor", "monsoon", "cricket"}
+	for i := 0; i < 3*pairwiseLimit; i++ {
+		entries = append(entries, Entry{
+			Profile: "all", Channel: "C1", ItemID: fmt.Sprint("filler-", i), Feed: fmt.Sprint("Outlet ", i%40),
+			Title:     fmt.Sprintf("%s update number %d from desk %d", topics[i%len(topics)], 10000+i, i%13),
+			Summary:   fmt.Sprintf("Report %d: officials discussed %s matters in meeting %d with delegation %d.", 10000+i, topics[i%len(topics)], i, i*7),
+			Published: testNow.Add(-time.Duration(i%48) * time.Hour), Score: 1,
+		})
+	}
+	stories := foldWith(entries, testNow, foldThresholds)
+	big := map[string]string{}
+	for _, s := range stories {
+		for _, id := range s.ItemIDs {
+			big[id] = s.ItemIDs[0]
+		}
+	}
+	for _, l := range ls {
+		for _, m := range ls {
+			if (alone[l.ID] == alone[m.ID]) != (big[l.ID] == big[m.ID]) {
+				t.Fatalf("%s and %s fold differently in a large digest", l.ID, m.ID)
+			}
+		}
+	}
+	if len(stories) != len(entries)-len(ls)+countStories(alone) {
+		t.Errorf("%d stories; fillers must not fold with each other or the set", len(stories))
+	}
+}
+
+func countStories(m map[string]string) int {
+	set := map[string]bool{}
+	for _, v := range m {
+		set[v] = true
+	}
+	return len(set)
+}
