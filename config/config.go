@@ -22,6 +22,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"github.com/newsbot/newsbot/feeds"
 	"github.com/newsbot/newsbot/internal/yamlpos"
 )
 
@@ -94,6 +95,16 @@ type Digest struct {
 	// next digest; older items count only through backfill. It stops the
 	// first poll of a new feed from flooding the digest with its archive.
 	Window Duration `yaml:"window"`
+	// PostEmpty posts one short line to a channel on a day nothing matched
+	// its profiles (at most once per channel per day), so the team knows
+	// newsbot is alive.
+	PostEmpty bool `yaml:"post_empty"`
+	// RepeatAlerts repeats in the daily digest the entries an
+	// `alert: immediate` profile already posted.
+	RepeatAlerts bool `yaml:"repeat_alerts"`
+	// AlertInterval is the least time between two alert messages to one
+	// channel; matches in between wait for the next poll.
+	AlertInterval Duration `yaml:"alert_interval"`
 }
 
 // HTTP configures the metrics and health endpoints of `newsbot run`.
@@ -119,7 +130,7 @@ func Default() *Config {
 			MaxBody:     10 << 20,
 		},
 		Slack:  Slack{APIURL: "https://slack.com/api/", Channel: "#india-us-watch"},
-		Digest: Digest{TopN: 10, Window: Duration(48 * time.Hour)},
+		Digest: Digest{TopN: 10, Window: Duration(48 * time.Hour), PostEmpty: true, AlertInterval: Duration(5 * time.Minute)},
 		HTTP:   HTTP{Listen: ""},
 	}
 }
@@ -304,11 +315,11 @@ func (c *Config) validate() error {
 		case strings.Contains(f.URL, "://"):
 			u, err := url.Parse(f.URL)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
-				pos("feed url %q is not an http(s) URL or a file path", redactURL(f.URL))
+				pos("feed url %q is not an http(s) URL or a file path", feeds.RedactURL(f.URL))
 			}
 		}
 		if seen[f.URL] {
-			pos("feed %q is listed twice", redactURL(f.URL))
+			pos("feed %q is listed twice", feeds.RedactURL(f.URL))
 		}
 		seen[f.URL] = true
 	}
@@ -346,6 +357,9 @@ func (c *Config) validate() error {
 	if c.Digest.Window <= 0 {
 		bad("digest.window must be positive, such as 48h", nil, "digest", "window")
 	}
+	if c.Digest.AlertInterval < 0 {
+		bad("digest.alert_interval must not be negative", nil, "digest", "alert_interval")
+	}
 	return errs.Err()
 }
 
@@ -354,23 +368,4 @@ func (c *Config) fileName() string {
 		return "<defaults>"
 	}
 	return c.File
-}
-
-// redactURL hides credentials in a URL: its user info and query values.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "<invalid URL>"
-	}
-	if u.User != nil {
-		u.User = url.User("redacted")
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			q.Set(k, "redacted")
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }

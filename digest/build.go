@@ -55,6 +55,10 @@ type Options struct {
 	// ChannelProfiles maps a channel to the names of the profiles that post
 	// to it, in order; RenderEmpty and WriteHTML use it.
 	ChannelProfiles map[string][]string
+	// Footer, when not empty, ends every digest's main message as a
+	// context line: plain text (escaped when rendered), such as the feeds
+	// that have been failing for more than a day.
+	Footer string
 }
 
 // DefaultTopN is the number of stories in a main message when Options.TopN

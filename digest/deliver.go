@@ -27,9 +27,54 @@ const DefaultMaxAttempts = 5
 
 // Deliverer posts a digest's messages and marks their items delivered. Poster
 // and Marker are required; the other fields have defaults.
+//
+// # Crash safety
+//
+// With a Journal, a crash (kill -9) at any point — while polling, while
+// delivering, or between Slack's acceptance of a message and the commit of
+// its items — loses nothing, and repeats at most the one message that was in
+// flight, and that only when Slack cannot be asked whether it has it:
+//
+//   - Nothing is lost: an item is marked delivered only after Slack accepted
+//     a message carrying it (or after the check below found one in the
+//     channel), so an item whose message was never accepted stays pending and
+//     is delivered by a later run.
+//   - Each message is journaled (Journal.Begin) before it is posted and
+//     finished (Journal.Finish) once its fate is known: accepted and its
+//     items marked, or rejected by Slack. A message whose earlier attempt
+//     began and never finished may be in Slack already.
+//   - Before posting such a message — one unfinished after a crash, or one
+//     whose last attempt in this run ended without Slack's answer (a timeout
+//     or a network error) — the Deliverer asks the Poster, when it is a
+//     Finder, whether the channel has it. SlackPoster tags every message with
+//     Slack message metadata (event_type MetadataEventType, the message's ID
+//     in event_payload.message_id) and looks for it with
+//     conversations.history (and conversations.replies for thread replies)
+//     from the time the first unfinished attempt began. When the message is
+//     there, the Deliverer does not post it again: it marks its items
+//     delivered with the found message's ref.
+//   - The check needs the bot token's channels:history scope (public
+//     channels) or groups:history (private channels), the bot a member of
+//     the channel, and, for a channel configured by name rather than ID,
+//     channels:read or groups:read to resolve the name. When the check is
+//     impossible (a missing scope, not_in_channel, an incoming webhook,
+//     which cannot be searched, or Slack unreachable), the Deliverer posts
+//     the message again: that message may then appear twice. No other
+//     message repeats.
+//
+// The check recognises a message by its ID (see Message.ID): the same items
+// for the same channel. When the pending items changed between the crash
+// and the next run (a poll matched new items), the digest may be rendered
+// into different messages, and the items of the message in flight may be
+// posted again in a new one. Without a Journal, the check runs only within
+// one run, after a post that ended without Slack's answer; a crash between
+// Slack's acceptance and the commit then repeats the message in flight.
 type Deliverer struct {
 	Poster Poster
 	Marker Marker
+	// Journal, when set, records the messages in flight so that a run after
+	// a crash finds the messages that Slack accepted (see above).
+	Journal Journal
 	// Now stamps deliveries (default time.Now).
 	Now func() time.Time
 	// Sleep waits between attempts and returns early with ctx's error when
@@ -46,6 +91,8 @@ type Deliverer struct {
 // leaves it and the following messages pending, and returns an error that
 // names the profile and channel. When ctx is cancelled, Deliver returns
 // ctx.Err() wrapped and never marks a message that Slack has not accepted.
+// A message that Slack already has (see the Deliverer's crash safety) is not
+// posted again; its items are marked with the ref of the one found.
 func (d *Deliverer) Deliver(ctx context.Context, dg Digest, msgs []Message) error {
 	if d.Poster == nil || d.Marker == nil {
 		return ErrNotConfigured
@@ -59,32 +106,68 @@ func (d *Deliverer) Deliver(ctx context.Context, dg Digest, msgs []Message) erro
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("digest: deliver %s to %s: %w", dg.Profile, dg.Channel, err)
 		}
+		m.Channel = dg.Channel // the ID names the channel posted to
 		thread := ""
 		if m.Reply {
 			thread = parent
 		}
-		ref, err := d.post(ctx, dg.Channel, m, thread)
+		ref, err := d.deliver(ctx, m, thread, now)
 		if err != nil {
 			return fmt.Errorf("digest: deliver %s to %s: message %d of %d: %w", dg.Profile, dg.Channel, i+1, len(msgs), err)
 		}
 		if !m.Reply {
 			parent = ref
 		}
-		at := now()
-		for _, profile := range sortedKeys(m.ItemIDs) {
-			if len(m.ItemIDs[profile]) == 0 {
-				continue
-			}
-			if err := d.Marker.MarkDelivered(ctx, profile, m.ItemIDs[profile], ref, at); err != nil {
-				return fmt.Errorf("digest: deliver %s to %s: mark message %d of %d delivered: %w", dg.Profile, dg.Channel, i+1, len(msgs), err)
-			}
-		}
 	}
 	return nil
 }
 
-// post posts one message, retrying by the policy.
-func (d *Deliverer) post(ctx context.Context, channel string, m Message, thread string) (string, error) {
+// deliver journals, posts (or finds) and marks one message, returning its
+// ref.
+func (d *Deliverer) deliver(ctx context.Context, m Message, thread string, now func() time.Time) (string, error) {
+	id := m.ID()
+	since, unfinished := now(), false
+	if d.Journal != nil {
+		begun, u, err := d.Journal.Begin(ctx, id, since)
+		if err != nil {
+			return "", fmt.Errorf("journal message %s: %w", id, err)
+		}
+		since, unfinished = begun, u
+	}
+	ref, doubt, err := d.post(ctx, m, id, thread, since, unfinished)
+	if err != nil {
+		if d.Journal != nil && !doubt && ctx.Err() == nil {
+			// Slack rejected it: its fate is known.
+			if ferr := d.Journal.Finish(ctx, id); ferr != nil {
+				return "", errors.Join(err, fmt.Errorf("finish message %s in the journal: %w", id, ferr))
+			}
+		}
+		return "", err
+	}
+	at := now()
+	for _, profile := range sortedKeys(m.ItemIDs) {
+		if len(m.ItemIDs[profile]) == 0 {
+			continue
+		}
+		if err := d.Marker.MarkDelivered(ctx, profile, m.ItemIDs[profile], ref, at); err != nil {
+			return "", fmt.Errorf("mark delivered: %w", err)
+		}
+	}
+	if d.Journal != nil {
+		if err := d.Journal.Finish(ctx, id); err != nil {
+			return "", fmt.Errorf("finish message %s in the journal: %w", id, err)
+		}
+	}
+	return ref, nil
+}
+
+// post posts one message, retrying by the policy, and returns its ref. When
+// the message may already be in Slack (doubt: an earlier attempt never
+// finished, or an attempt here ended without Slack's answer) and the Poster
+// is a Finder, it looks for the message from since before posting it again,
+// and returns the found message's ref instead. On error, doubt says whether
+// Slack may have the message all the same.
+func (d *Deliverer) post(ctx context.Context, m Message, id, thread string, since time.Time, doubt bool) (ref string, _ bool, _ error) {
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts
@@ -93,26 +176,42 @@ func (d *Deliverer) post(ctx context.Context, channel string, m Message, thread 
 	if sleep == nil {
 		sleep = sleepCtx
 	}
+	finder, _ := d.Poster.(Finder)
 	for attempt := 1; ; attempt++ {
-		ref, err := d.Poster.Post(ctx, channel, m, thread)
-		if err == nil {
-			return ref, nil
+		if doubt && finder != nil {
+			ref, found, err := finder.Find(ctx, m.Channel, thread, id, since)
+			switch {
+			case ctx.Err() != nil:
+				return "", true, ctx.Err()
+			case err != nil:
+				// The check is impossible: post again, at the risk of the
+				// one repeat the Deliverer documents.
+			case found:
+				return ref, false, nil
+			default:
+				doubt = false // a complete search: Slack does not have it
+			}
 		}
+		ref, err := d.Poster.Post(ctx, m.Channel, m, thread)
+		if err == nil {
+			return ref, false, nil
+		}
+		doubt = doubt || maybeAccepted(err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return "", ctxErr
+			return "", doubt, ctxErr
 		}
 		wait, retry := Retry(err, attempt)
 		if !retry {
-			return "", err
+			return "", doubt, err
 		}
 		if attempt >= maxAttempts {
-			return "", fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
+			return "", doubt, fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
 		}
 		if err := sleep(ctx, wait); err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return "", ctxErr
+				return "", doubt, ctxErr
 			}
-			return "", err
+			return "", doubt, err
 		}
 	}
 }

@@ -63,8 +63,8 @@ func Render(d Digest, opts Options) []Message {
 	opts = opts.withDefaults()
 	now := opts.Now()
 
-	top := min(opts.TopN, len(d.Stories), (MaxBlocks-3)/2) // header, description, "more" line
-	main := renderMain(d, d.Stories[:top], len(d.Stories)-top, now, opts.Location)
+	top := min(opts.TopN, len(d.Stories), (MaxBlocks-4)/2) // header, description, "more" line, footer
+	main := renderMain(d, d.Stories[:top], len(d.Stories)-top, now, opts.Location, opts.Footer)
 	msgs := []Message{main}
 	msgs = append(msgs, renderReplies(d, top, now)...)
 	for i := range msgs {
@@ -74,7 +74,7 @@ func Render(d Digest, opts Options) []Message {
 }
 
 // renderMain renders the main message with the top stories.
-func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Location) Message {
+func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Location, footer string) Message {
 	date := d.Date
 	if date.IsZero() {
 		date = now
@@ -105,6 +105,10 @@ func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Locati
 		line := fmt.Sprintf("and %d more in the thread", more)
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(line)))
 		text.WriteString("\n" + line)
+	}
+	if f := clean(footer); f != "" {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":warning: "+escapeClip(f, maxDescription))))
+		text.WriteString("\n" + escapeClip(f, maxDescription))
 	}
 	return Message{
 		Text:    text.String(),

@@ -323,3 +323,28 @@ func BenchmarkRender(b *testing.B) {
 		Render(d, opts)
 	}
 }
+
+func TestRenderFooter(t *testing.T) {
+	var stories []Story
+	for i := 0; i < 60; i++ {
+		stories = append(stories, Story{Entry: Entry{Profile: "DRDO", ItemID: fmt.Sprint(i), Title: fmt.Sprint("Story ", i), Link: "https://x.example/", Feed: "Desk", Published: testNow}, ItemIDs: []string{fmt.Sprint(i)}})
+	}
+	d := Digest{Profile: "DRDO", Channel: "C1", Stories: stories}
+	footer := "Failing for more than a day: <!channel> Desk (since 2 Mar)"
+	msgs := Render(d, Options{TopN: 100, Now: func() time.Time { return testNow }, Footer: footer})
+	raw, _ := json.Marshal(msgs[0].Blocks)
+	if problems := slackstub.Validate(msgs[0].Text, raw); len(problems) > 0 {
+		t.Fatalf("main message with a footer breaks Slack's limits: %v", problems)
+	}
+	if !strings.Contains(string(raw), `Failing for more than a day: \u0026lt;!channel\u0026gt; Desk`) {
+		t.Errorf("footer missing or not escaped: %s", raw)
+	}
+	if m := slackstub.LiveMentions(string(raw) + msgs[0].Text); len(m) > 0 {
+		t.Errorf("live mentions: %v", m)
+	}
+	for _, m := range msgs[1:] {
+		if strings.Contains(m.Text, "Failing for more") {
+			t.Error("the footer belongs in the main message only")
+		}
+	}
+}

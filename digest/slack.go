@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -31,12 +33,20 @@ func httpClient(client *http.Client) *http.Client {
 }
 
 // SlackPoster posts messages with Slack's Web API (chat.postMessage) using a
-// bot token. It satisfies Poster.
+// bot token, and finds them again (conversations.history and
+// conversations.replies). It satisfies Poster and Finder.
 type SlackPoster struct {
 	api *slack.Client
+
+	mu sync.Mutex
+	// ids maps channel names to the IDs Slack answered posts to them with.
+	ids map[string]string
 }
 
-var _ Poster = (*SlackPoster)(nil)
+var (
+	_ Poster = (*SlackPoster)(nil)
+	_ Finder = (*SlackPoster)(nil)
+)
 
 // NewSlackPoster returns a poster that calls Slack's Web API at apiURL (empty
 // for Slack's own, "https://slack.com/api/"; it must end with "/") with the
@@ -50,11 +60,13 @@ func NewSlackPoster(token, apiURL string, client *http.Client) *SlackPoster {
 		}
 		opts = append(opts, slack.OptionAPIURL(apiURL))
 	}
-	return &SlackPoster{api: slack.New(token, opts...)}
+	return &SlackPoster{api: slack.New(token, opts...), ids: map[string]string{}}
 }
 
 // Post posts m to channel, in the thread of threadTS when it is not empty,
-// with link and media unfurling off and m.Text as the fallback text. It
+// with link and media unfurling off and m.Text as the fallback text, tagged
+// with message metadata of type MetadataEventType that carries m.ID() (with
+// m.Channel as the channel posted to) so that Find can recognise it. It
 // returns the accepted message's ref as "channel:ts". threadTS may be such a
 // ref or a bare ts.
 func (p *SlackPoster) Post(ctx context.Context, channel string, m Message, threadTS string) (string, error) {
@@ -62,6 +74,10 @@ func (p *SlackPoster) Post(ctx context.Context, channel string, m Message, threa
 		slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
+		slack.MsgOptionMetadata(slack.SlackMetadata{
+			EventType:    MetadataEventType,
+			EventPayload: map[string]any{"message_id": m.ID()},
+		}),
 	}
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
@@ -76,7 +92,165 @@ func (p *SlackPoster) Post(ctx context.Context, channel string, m Message, threa
 	if err != nil {
 		return "", fmt.Errorf("slack: chat.postMessage: %w", err)
 	}
+	if ch != "" && ch != channel {
+		p.mu.Lock()
+		p.ids[channel] = ch
+		p.mu.Unlock()
+	}
 	return ch + ":" + ts, nil
+}
+
+// The limits of Find's search.
+const (
+	// findPageSize is the number of messages Find asks for per page.
+	findPageSize = 200
+	// findMaxPages caps the pages Find reads in one conversation; a search
+	// that would need more is an error.
+	findMaxPages = 50
+	// findClockSkew widens the search for clocks that disagree: since is
+	// newsbot's clock, message timestamps are Slack's.
+	findClockSkew = 5 * time.Minute
+)
+
+// Find looks for the message with messageID that Post posted to channel at or
+// after since: in the channel's history and, when threadTS is not empty, in
+// that thread's replies (conversations.history does not list replies). It
+// returns the message's ref as "channel:ts". It needs the channels:history
+// or groups:history scope, and channels:read or groups:read when channel is
+// a name (such as "#news") that no earlier Post in this process resolved.
+// Any failure, such as missing_scope or not_in_channel, is an error: only a
+// complete search reports found false with a nil error.
+func (p *SlackPoster) Find(ctx context.Context, channel, threadTS, messageID string, since time.Time) (string, bool, error) {
+	id, err := p.channelID(ctx, channel)
+	if err != nil {
+		return "", false, err
+	}
+	oldest := slackTS(since.Add(-findClockSkew))
+	cursor := ""
+	for page := 0; ; page++ {
+		if page == findMaxPages {
+			return "", false, fmt.Errorf("slack: conversations.history: more than %d messages since %s", findMaxPages*findPageSize, since.UTC().Format(time.RFC3339))
+		}
+		resp, err := p.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: id, Cursor: cursor, Oldest: oldest, Limit: findPageSize, IncludeAllMetadata: true,
+		})
+		if err != nil {
+			return "", false, fmt.Errorf("slack: conversations.history: %w", err)
+		}
+		ts, found, past := findIn(resp.Messages, messageID, oldest)
+		if found {
+			return id + ":" + ts, true, nil
+		}
+		cursor = resp.ResponseMetaData.NextCursor
+		if past || !resp.HasMore || cursor == "" {
+			break
+		}
+	}
+	if threadTS == "" {
+		return "", false, nil
+	}
+	if i := strings.LastIndexByte(threadTS, ':'); i >= 0 {
+		threadTS = threadTS[i+1:]
+	}
+	cursor = ""
+	for page := 0; ; page++ {
+		if page == findMaxPages {
+			return "", false, fmt.Errorf("slack: conversations.replies: more than %d replies", findMaxPages*findPageSize)
+		}
+		msgs, more, next, err := p.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: id, Timestamp: threadTS, Cursor: cursor, Oldest: oldest, Limit: findPageSize, IncludeAllMetadata: true,
+		})
+		if err != nil {
+			return "", false, fmt.Errorf("slack: conversations.replies: %w", err)
+		}
+		if ts, found, _ := findIn(msgs, messageID, ""); found {
+			return id + ":" + ts, true, nil
+		}
+		if !more || next == "" {
+			return "", false, nil
+		}
+		cursor = next
+	}
+}
+
+// findIn returns the ts of the message tagged with messageID among msgs, and
+// whether msgs (newest first) reach back before oldest, when it is not empty.
+func findIn(msgs []slack.Message, messageID, oldest string) (ts string, found, past bool) {
+	for _, m := range msgs {
+		md := m.Metadata
+		if md.EventType == MetadataEventType && md.EventPayload["message_id"] == messageID {
+			return m.Timestamp, true, false
+		}
+		if oldest != "" && tsBefore(m.Timestamp, oldest) {
+			past = true
+		}
+	}
+	return "", false, past
+}
+
+// slackTS formats t as a Slack timestamp ("seconds.micros").
+func slackTS(t time.Time) string {
+	return fmt.Sprintf("%d.%06d", t.Unix(), t.Nanosecond()/1000)
+}
+
+// tsBefore reports whether Slack timestamp a is before b; timestamps that do
+// not parse are never before.
+func tsBefore(a, b string) bool {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	return errA == nil && errB == nil && x < y
+}
+
+// channelID returns the ID of channel: channel itself when it looks like an
+// ID, the ID an earlier Post to it was answered with, or the ID found by
+// name with conversations.list.
+func (p *SlackPoster) channelID(ctx context.Context, channel string) (string, error) {
+	name, isName := strings.CutPrefix(channel, "#")
+	if !isName && looksLikeChannelID(channel) {
+		return channel, nil
+	}
+	p.mu.Lock()
+	id, ok := p.ids[channel]
+	p.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	params := &slack.GetConversationsParameters{
+		ExcludeArchived: true, Limit: 1000, Types: []string{"public_channel", "private_channel"},
+	}
+	for page := 0; page < findMaxPages; page++ {
+		chans, next, err := p.api.GetConversationsContext(ctx, params)
+		if err != nil {
+			return "", fmt.Errorf("slack: conversations.list: %w", err)
+		}
+		for _, c := range chans {
+			if c.Name == name {
+				p.mu.Lock()
+				p.ids[channel] = c.ID
+				p.mu.Unlock()
+				return c.ID, nil
+			}
+		}
+		if next == "" {
+			break
+		}
+		params.Cursor = next
+	}
+	return "", fmt.Errorf("slack: conversations.list: no channel named %q", channel)
+}
+
+// looksLikeChannelID reports whether s has the shape of a Slack conversation
+// ID: C, G or D and then upper-case letters and digits.
+func looksLikeChannelID(s string) bool {
+	if len(s) < 2 || !strings.ContainsRune("CGD", rune(s[0])) {
+		return false
+	}
+	for _, r := range s[1:] {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // WebhookPoster posts messages to a Slack incoming webhook. Webhooks have no

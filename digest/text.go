@@ -55,6 +55,9 @@ func WriteText(w io.Writer, ds []Digest, opts Options) error {
 				fmt.Fprintf(bw, "     %s\n", l)
 			}
 		}
+		if f := clean(opts.Footer); f != "" {
+			fmt.Fprintf(bw, "  ⚠ %s\n", f)
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("digest: write text: %w", err)

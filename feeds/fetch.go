@@ -143,7 +143,7 @@ func (f *Fetcher) CloseIdleConnections() {
 // ErrTooLarge, and a body that is no feed ErrNotAFeed.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
 	res := &Result{ETag: req.ETag, LastModified: req.LastModified}
-	shown := redactURL(req.URL)
+	shown := RedactURL(req.URL)
 	u, err := url.Parse(req.URL)
 	if err != nil {
 		return res, fmt.Errorf("feeds: fetch %s: invalid URL", shown)
@@ -215,7 +215,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request, u *url.URL, res *R
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		// Drain a little so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-		return &HTTPError{URL: redactURL(req.URL), Status: resp.StatusCode, RetryAfter: res.RetryAfter}
+		return &HTTPError{URL: RedactURL(req.URL), Status: resp.StatusCode, RetryAfter: res.RetryAfter}
 	}
 
 	if resp.ContentLength > f.opts.MaxBody && resp.Header.Get("Content-Encoding") == "" {

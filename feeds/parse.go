@@ -28,7 +28,7 @@ import (
 func Parse(data []byte, contentType, feedURL, feedName string) (title string, items []Item, err error) {
 	pf, err := parse(data, contentType, feedURL, feedURL, feedName)
 	if err != nil {
-		return "", nil, fmt.Errorf("feeds: parse %s: %w", redactURL(feedURL), err)
+		return "", nil, fmt.Errorf("feeds: parse %s: %w", RedactURL(feedURL), err)
 	}
 	return pf.title, pf.items, nil
 }

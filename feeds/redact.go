@@ -11,11 +11,11 @@ const redacted = "xxxxx"
 // secretParamHints mark query parameters whose values are redacted.
 var secretParamHints = []string{"token", "key", "secret", "pass", "auth", "sig", "session", "credential"}
 
-// redactURL returns raw fit for an error message: user information and the
+// RedactURL returns raw fit for an error message or a log: user information and the
 // values of query parameters that look like credentials are replaced. A
 // string that is not a URL is replaced entirely unless it looks like a
 // plain path.
-func redactURL(raw string) string {
+func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "<invalid URL>"

@@ -20,9 +20,9 @@ func TestRedactURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := redactURL(tt.in)
+			got := RedactURL(tt.in)
 			if got != tt.want {
-				t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
+				t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 			for _, secret := range []string{"hunter2", "tok3n", "abc", "def", "ghi"} {
 				if strings.Contains(got, secret) {

@@ -46,6 +46,7 @@ type cli struct {
 	Run      runCmd      `cmd:"" help:"Run the daemon: poll on schedule.poll, post digests on schedule.digest."`
 	Once     onceCmd     `cmd:"" help:"Poll once, deliver every pending digest now, and exit."`
 	Backfill backfillCmd `cmd:"" help:"Fetch all feeds, re-match stored items of a period, deliver what was not delivered."`
+	Digest   digestCmd   `cmd:"" help:"Deliver the pending digests now, without polling; --preview shows them as they will appear (text or --format html)."`
 	Validate validateCmd `cmd:"" help:"Check the configuration and profiles; exit 2 with every error as file:line:col."`
 	Feeds    feedsCmd    `cmd:"" help:"Show each feed's health: last success, last error, failures, next poll."`
 	Migrate  migrateCmd  `cmd:"" help:"Create or upgrade the store's schema (also done on start-up) and exit."`

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/newsbot/newsbot/feeds"
 	"github.com/newsbot/newsbot/store"
 )
 
@@ -43,7 +44,7 @@ func (c *feedsCmd) Run(ctx context.Context, e *env) error {
 			name = st.Name
 		}
 		if name == "" {
-			name = f.URL
+			name = feeds.RedactURL(f.URL)
 		}
 		lastErr := clip(strings.TrimPrefix(st.LastError, "feeds: fetch "+f.URL+": "), 100)
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", name, when(st.LastSuccess, "never"),

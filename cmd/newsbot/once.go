@@ -23,5 +23,11 @@ func (c *onceCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	e.logPoll(stats, e.now().Sub(start))
+	if !c.DryRun {
+		// Alerts first; what they could not deliver goes into the digest.
+		if err := a.deliverAlerts(ctx); err != nil {
+			e.log.Error("alerts", "error", err)
+		}
+	}
 	return a.deliverPending(ctx, c.DryRun, c.Format)
 }

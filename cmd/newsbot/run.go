@@ -88,6 +88,9 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		}
 		m.lastPollOK.SetToCurrentTime()
 		e.logPoll(stats, e.now().Sub(start))
+		if err := a.deliverAlerts(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("alerts", "error", err)
+		}
 	}
 	deliver := func() {
 		work.Lock()
@@ -157,8 +160,10 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 
 	e.log.Info("newsbot running", "feeds", len(a.pipeline.Feeds), "profiles", len(a.matcher.Load().Profiles()),
 		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String())
+	// A fresh start polls at once rather than waiting for the first tick,
+	// and before any digest tick, so the first digest sees its results.
+	poll()
 	sched.Start()
-	go poll() // a fresh start polls at once rather than waiting for the first tick
 
 	for done := false; !done; {
 		select {
@@ -182,8 +187,6 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		cancel()
 	}
 	<-stopped.Done()
-	work.Lock() // the initial poll, if still running, has seen ctx and returns
-	work.Unlock()
 	e.log.Info("stopped")
 	return nil
 }

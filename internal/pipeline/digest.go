@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
+	"time"
 
 	"github.com/newsbot/newsbot/digest"
 )
@@ -11,12 +14,35 @@ import (
 // Digests builds the digests of every pending match, one per profile and
 // channel, in profile order.
 func (p *Pipeline) Digests(ctx context.Context, opts digest.Options) ([]digest.Digest, error) {
-	pending, err := p.Store.Pending(ctx)
+	entries, err := p.pending(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: digests: %w", err)
 	}
+	return digest.Build(entries, p.DigestOptions(opts)), nil
+}
+
+// Alerts returns the pending matches of the given profiles, for an
+// immediate alert.
+func (p *Pipeline) Alerts(ctx context.Context, profiles map[string]bool) ([]digest.Entry, error) {
+	entries, err := p.pending(ctx, profiles)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: alerts: %w", err)
+	}
+	return entries, nil
+}
+
+// pending returns the undelivered matches as digest entries, of only the
+// given profiles unless that is nil.
+func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) ([]digest.Entry, error) {
+	pending, err := p.Store.Pending(ctx)
+	if err != nil {
+		return nil, err
+	}
 	entries := make([]digest.Entry, 0, len(pending))
 	for _, pm := range pending {
+		if profiles != nil && !profiles[pm.Profile] {
+			continue
+		}
 		entries = append(entries, digest.Entry{
 			Profile:   pm.Profile,
 			Channel:   pm.Channel,
@@ -25,18 +51,79 @@ func (p *Pipeline) Digests(ctx context.Context, opts digest.Options) ([]digest.D
 			Link:      pm.Item.Link,
 			Feed:      pm.Item.Feed,
 			Published: pm.Item.Published,
+			Summary:   pm.Item.Summary,
 			Matched:   pm.Terms,
 			Score:     pm.Score,
 		})
 	}
+	return entries, nil
+}
+
+// DigestOptions completes opts from the profiles in force: descriptions,
+// profile order and each channel's profiles.
+func (p *Pipeline) DigestOptions(opts digest.Options) digest.Options {
+	profiles := p.Matcher().Profiles()
 	if opts.Descriptions == nil {
 		opts.Descriptions = map[string]string{}
-		for _, pi := range p.Matcher().Profiles() {
+		for _, pi := range profiles {
 			opts.Descriptions[pi.Name] = pi.Description
 		}
 	}
-	return digest.Build(entries, opts), nil
+	if opts.Order == nil {
+		for _, pi := range profiles {
+			opts.Order = append(opts.Order, pi.Name)
+		}
+	}
+	if opts.ChannelProfiles == nil {
+		opts.ChannelProfiles = map[string][]string{}
+		channels := p.channels(p.Matcher())
+		for _, pi := range profiles {
+			ch := channels[pi.Name]
+			opts.ChannelProfiles[ch] = append(opts.ChannelProfiles[ch], pi.Name)
+		}
+	}
+	return opts
 }
+
+// FailingFeeds describes the configured feeds that have been failing for
+// more than a day (or have never worked after several tries), for a digest
+// footer; "" when there are none.
+func (p *Pipeline) FailingFeeds(ctx context.Context) (string, error) {
+	states, err := p.Store.FeedStates(ctx)
+	if err != nil {
+		return "", fmt.Errorf("pipeline: failing feeds: %w", err)
+	}
+	configured := map[string]string{}
+	for _, f := range p.Feeds {
+		configured[f.URL] = f.Name
+	}
+	now := p.Now()
+	var names []string
+	for _, st := range states {
+		name, ok := configured[st.URL]
+		if !ok || st.ConsecutiveFailures == 0 {
+			continue
+		}
+		if name == "" {
+			name = feedLabel(st)
+		}
+		switch {
+		case !st.LastSuccess.IsZero() && now.Sub(st.LastSuccess) > 24*time.Hour:
+			names = append(names, fmt.Sprintf("%s (last worked %s)", name, st.LastSuccess.Format("2 Jan")))
+		case st.LastSuccess.IsZero() && st.ConsecutiveFailures >= neverWorkedAfter:
+			names = append(names, name+" (never worked)")
+		}
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	sort.Strings(names)
+	return "Feeds failing for more than a day: " + strings.Join(names, ", ") + " — see `newsbot feeds`.", nil
+}
+
+// neverWorkedAfter is how many consecutive failures of a feed that never
+// worked make it worth a footer: with back-off, about a day.
+const neverWorkedAfter = 9
 
 // Deliver renders and delivers each digest. A digest that fails is logged and
 // left pending for the next run; the others go on. The error joins every

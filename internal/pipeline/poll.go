@@ -352,5 +352,5 @@ func feedLabel(st store.FeedState) string {
 	if st.Name != "" {
 		return st.Name
 	}
-	return st.URL
+	return feeds.RedactURL(st.URL)
 }
