@@ -167,7 +167,7 @@ func (d *Deliverer) deliver(ctx context.Context, m Message, thread string, now f
 // is a Finder, it looks for the message from since before posting it again,
 // and returns the found message's ref instead. On error, doubt says whether
 // Slack may have the message all the same.
-func (d *Deliverer) post(ctx context.Context, m Message, id, thread string, since time.Time, doubt bool) (ref string, _ bool, _ error) {
+func (d *Deliverer) post(ctx context.Context, m Message, id, thread string, since time.Time, doubt bool) (string, bool, error) {
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts

@@ -147,9 +147,12 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 		if ri == rj {
 			continue
 		}
-		ok := true
-		for _, a := range uf.members(ri) {
-			for _, b := range uf.members(rj) {
+		ok := !conflict(p.i, p.j)
+		for _, a := range sample(uf.members(ri)) {
+			if !ok {
+				break
+			}
+			for _, b := range sample(uf.members(rj)) {
 				if conflict(a, b) {
 					ok = false
 					break
@@ -167,9 +170,10 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 
 // Limits of candidate generation: up to pairwiseLimit entries every pair is
 // compared; beyond, only pairs that share the same title, a title content
-// word or a lead shingle that at most maxPosting entries share, so that a
-// digest of thousands of entries (a large backfill) folds in near-linear
-// time. Words shared by more entries than that are boilerplate, not a story.
+// word or a lead shingle, so that a digest of thousands of entries (a large
+// backfill) folds in near-linear time. Among the entries sharing a word, all
+// pairs are compared when they are at most maxPosting, and else each entry
+// with the next only.
 const (
 	pairwiseLimit = 400
 	maxPosting    = 64
@@ -208,20 +212,40 @@ func candidatePairs(fs []*features, fn func(i, j int)) {
 	sort.Strings(keys) // a deterministic order of pairs
 	for _, k := range keys {
 		list := postings[k]
-		if len(list) < 2 || (len(list) > maxPosting && k[0] != 't') {
+		try := func(i, j int) {
+			if i == j || seen[key{i, j}] {
+				return
+			}
+			seen[key{i, j}] = true
+			fn(i, j)
+		}
+		if len(list) > maxPosting {
+			// A word that many entries share: compare each with the
+			// next only. Union-find joins a run of copies through its
+			// neighbours, at linear cost.
+			for a := 0; a+1 < len(list); a++ {
+				try(list[a], list[a+1])
+			}
 			continue
 		}
 		for a := 0; a < len(list); a++ {
 			for b := a + 1; b < len(list); b++ {
-				i, j := list[a], list[b]
-				if i == j || seen[key{i, j}] {
-					continue
-				}
-				seen[key{i, j}] = true
-				fn(i, j)
+				try(list[a], list[b])
 			}
 		}
 	}
+}
+
+// maxGuarded is how many members of each of two groups about to merge are
+// checked against each other for conflicts. Real stories have a handful of
+// copies, all checked; a group of hundreds (templated items in a large
+// backfill) is checked through its first members, which keeps the cost
+// linear.
+const maxGuarded = 16
+
+// sample returns at most maxGuarded members of a group.
+func sample(members []int) []int {
+	return members[:min(len(members), maxGuarded)]
 }
 
 // similar reports whether two entries are similar enough to fold, and how

@@ -75,6 +75,15 @@ CREATE TABLE locks (
 	expires BIGINT NOT NULL
 );
 `,
+	// 3: the journal of messages in flight (Begin, Finish in outbox.go): a
+	// message is unfinished from begun until finished is set.
+	`
+CREATE TABLE outbox (
+	message_id TEXT PRIMARY KEY,
+	begun      BIGINT NOT NULL,
+	finished   BIGINT
+);
+`,
 }
 
 // SchemaVersion is the schema version this newsbot writes.

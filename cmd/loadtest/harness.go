@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -35,6 +36,8 @@ type options struct {
 	Bin          string
 	Dir          string // work directory (config, store); the caller owns it
 	Baseline     bool
+	Store        string // a store location (postgres://…) instead of a SQLite file in Dir
+	Replicas     int    // newsbot processes run at once per cycle, sharing the store
 }
 
 // cycleResult is one row of the table.
@@ -116,7 +119,11 @@ func runLoad(ctx context.Context, o options, progress io.Writer) ([]cycleResult,
 // o.Dir and returns its path.
 func writeConfig(o options, urls []string, poll string) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "store: %s\n", strconv.Quote(filepath.Join(o.Dir, "newsbot.db")))
+	store := filepath.Join(o.Dir, "newsbot.db")
+	if o.Store != "" {
+		store = o.Store
+	}
+	fmt.Fprintf(&b, "store: %s\n", strconv.Quote(store))
 	fmt.Fprintf(&b, "schedule: {poll: %q, digest: \"0 9 * * *\"}\n", poll)
 	fmt.Fprintf(&b, "fetch: {concurrency: %d, per_host: %d, timeout: 30s}\n", o.Concurrency, o.PerHost)
 	b.WriteString("digest: {window: 48h}\n")
@@ -164,29 +171,54 @@ merger buyback dividend quota licence embargo photonics robotics hypersonic prop
 	return []byte(b.String())
 }
 
-// runCycle runs `newsbot once --dry-run --format json` and measures it.
+// runCycle runs `newsbot once --dry-run --format json` (Replicas processes
+// of it at once, sharing the store) and measures it.
 func runCycle(ctx context.Context, o options, srv *feedServer, cfg string) (cycleResult, error) {
 	r := cycleResult{Feeds: o.Feeds, Bound: o.bound()}
-	cmd := exec.CommandContext(ctx, o.Bin, "--config", cfg, "once", "--dry-run", "--format", "json")
-	var stdout lineCounter
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Dir = o.Dir
+	n := max(o.Replicas, 1)
+	type run struct {
+		r      cycleResult
+		stdout lineCounter
+		stderr bytes.Buffer
+		err    error
+	}
+	runs := make([]*run, n)
 	before := srv.Stats()
 	start := time.Now()
-	err := runSampled(cmd, &r)
+	var wg sync.WaitGroup
+	for i := range runs {
+		ru := &run{}
+		runs[i] = ru
+		cmd := exec.CommandContext(ctx, o.Bin, "--config", cfg, "once", "--dry-run", "--format", "json")
+		cmd.Stdout, cmd.Stderr = &ru.stdout, &ru.stderr
+		cmd.Dir = o.Dir
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ru.err = runSampled(cmd, &ru.r)
+		}()
+	}
+	wg.Wait()
 	r.Wall = time.Since(start)
 	r.Server = srv.Stats().sub(before)
-	if err != nil {
-		return r, fmt.Errorf("%s: %w\n%s", o.Bin, err, tail(stderr.String(), 2000))
+	for _, ru := range runs {
+		if ru.err != nil {
+			return r, fmt.Errorf("%s: %w\n%s", o.Bin, ru.err, tail(ru.stderr.String(), 2000))
+		}
+		fields, ok := pollDone(ru.stderr.String())
+		if !ok {
+			return r, fmt.Errorf("no \"poll done\" line in newsbot's log:\n%s", tail(ru.stderr.String(), 2000))
+		}
+		r.Entries = max(r.Entries, ru.stdout.n)
+		r.Items += atoi(fields["new_items"])
+		r.Matches += atoi(fields["new_matches"])
+		r.Failed += atoi(fields["failed"])
+		took, _ := time.ParseDuration(fields["took"])
+		r.Poll = max(r.Poll, took)
+		r.MaxRSS = max(r.MaxRSS, ru.r.MaxRSS)
+		r.CPU += ru.r.CPU
+		r.Measured = ru.r.Measured
 	}
-	r.Entries = stdout.n
-	fields, ok := pollDone(stderr.String())
-	if !ok {
-		return r, fmt.Errorf("no \"poll done\" line in newsbot's log:\n%s", tail(stderr.String(), 2000))
-	}
-	r.Items, r.Matches, r.Failed = atoi(fields["new_items"]), atoi(fields["new_matches"]), atoi(fields["failed"])
-	r.Poll, _ = time.ParseDuration(fields["took"])
 	return r, nil
 }
 

@@ -118,8 +118,12 @@ func (a *app) poster() digest.Poster {
 	return nil
 }
 
+// The store journals messages in flight, so a crash never loses one and
+// rarely repeats one.
+var _ digest.Journal = (*store.Store)(nil)
+
 func (a *app) deliverer(poster digest.Poster, marker digest.Marker) *digest.Deliverer {
-	return &digest.Deliverer{Poster: poster, Marker: marker, Now: a.now}
+	return &digest.Deliverer{Poster: poster, Marker: marker, Journal: a.store, Now: a.now}
 }
 
 // deliverPending builds the digests of everything pending and delivers them,
