@@ -130,6 +130,21 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 		}
 	})
 	sort.SliceStable(pairs, func(a, b int) bool { return pairs[a].sim > pairs[b].sim })
+	if len(fs) > pairwiseLimit {
+		// In a large digest keep each entry's most similar pairs only:
+		// copies of a story are each other's best matches, and the guards
+		// below cost a comparison of leads per pair.
+		kept := pairs[:0]
+		count := make([]int, len(fs))
+		for _, p := range pairs {
+			if count[p.i] < maxPairsPerEntry || count[p.j] < maxPairsPerEntry {
+				count[p.i]++
+				count[p.j]++
+				kept = append(kept, p)
+			}
+		}
+		pairs = kept
+	}
 
 	type key struct{ i, j int }
 	memo := map[key]bool{}
@@ -142,17 +157,24 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 		}
 		return c
 	}
+	// Groups only grow, so two groups that conflict keep conflicting until
+	// one of them merges with a third: remember the failed merges by root.
+	blocked := map[key]bool{}
+	guarded := maxGuarded
+	if len(fs) > pairwiseLimit {
+		guarded = maxGuardedLarge
+	}
 	for _, p := range pairs {
 		ri, rj := uf.find(p.i), uf.find(p.j)
-		if ri == rj {
+		if ri == rj || blocked[key{min(ri, rj), max(ri, rj)}] {
 			continue
 		}
 		ok := !conflict(p.i, p.j)
-		for _, a := range sample(uf.members(ri)) {
+		for _, a := range sample(uf.members(ri), guarded) {
 			if !ok {
 				break
 			}
-			for _, b := range sample(uf.members(rj)) {
+			for _, b := range sample(uf.members(rj), guarded) {
 				if conflict(a, b) {
 					ok = false
 					break
@@ -164,6 +186,8 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 		}
 		if ok {
 			uf.union(ri, rj)
+		} else {
+			blocked[key{min(ri, rj), max(ri, rj)}] = true
 		}
 	}
 }
@@ -243,9 +267,17 @@ func candidatePairs(fs []*features, fn func(i, j int)) {
 // linear.
 const maxGuarded = 16
 
-// sample returns at most maxGuarded members of a group.
-func sample(members []int) []int {
-	return members[:min(len(members), maxGuarded)]
+// maxPairsPerEntry bounds the similar pairs kept per entry in a digest
+// beyond pairwiseLimit entries.
+const maxPairsPerEntry = 4
+
+// maxGuardedLarge replaces maxGuarded in digests beyond pairwiseLimit
+// entries.
+const maxGuardedLarge = 4
+
+// sample returns at most n members of a group.
+func sample(members []int, n int) []int {
+	return members[:min(len(members), n)]
 }
 
 // similar reports whether two entries are similar enough to fold, and how
@@ -619,16 +651,17 @@ func subset(a, b map[string]bool) bool {
 // words that merely moved do not count.
 func substitutions(a, b []token, vocabA, vocabB map[string]bool) (entity, content int) {
 	n, m := len(a), len(b)
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
+	// lcs(i, j) is the length of the longest common subsequence of a[i:]
+	// and b[j:], in one flat table.
+	w := m + 1
+	table := make([]int32, (n+1)*w)
+	lcs := func(i, j int) int32 { return table[i*w+j] }
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
 			if a[i].word == b[j].word {
-				lcs[i][j] = lcs[i+1][j+1] + 1
+				table[i*w+j] = table[(i+1)*w+j+1] + 1
 			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+				table[i*w+j] = max(table[(i+1)*w+j], table[i*w+j+1])
 			}
 		}
 	}
@@ -649,7 +682,7 @@ func substitutions(a, b []token, vocabA, vocabB map[string]bool) (entity, conten
 			endHunk()
 			i++
 			j++
-		case j >= m || i < n && lcs[i+1][j] >= lcs[i][j+1]:
+		case j >= m || i < n && lcs(i+1, j) >= lcs(i, j+1):
 			if t := a[i]; !vocabB[t.word] {
 				entA = entA || t.entity
 				conA = conA || !stopwords[t.word]
