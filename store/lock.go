@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,8 +29,9 @@ const lockLease = 10 * time.Minute
 // On PostgreSQL the lock is a session advisory lock held on a connection set
 // aside for fn, so a crashed holder's lock is freed at once. On SQLite it is
 // a lease row in the locks table, which lasts 10 minutes: fn must finish
-// well within that (it is not renewed), and a crashed holder's lock frees
-// itself when the lease runs out.
+// well within that (it is not renewed); a crashed holder's lock frees itself
+// when the lease runs out, or at once for a process on the same host, whose
+// death TryLock can see.
 func (s *Store) TryLock(ctx context.Context, name string, fn func(ctx context.Context) error) (ran bool, err error) {
 	if name == "" {
 		return false, errors.New("store: lock: empty name")
@@ -35,24 +39,63 @@ func (s *Store) TryLock(ctx context.Context, name string, fn func(ctx context.Co
 	return s.d.tryLock(ctx, s, name, fn)
 }
 
+// lockHolder names this process in the locks table: host, process ID and a
+// random tag, so another process on the host can tell whether it still runs.
+func lockHolder() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text())
+}
+
+// holderDead reports whether holder (see lockHolder) names a process on this
+// host that no longer runs.
+func holderDead(holder string) bool {
+	parts := strings.SplitN(holder, "/", 3)
+	if len(parts) != 3 {
+		return false
+	}
+	host, _ := os.Hostname()
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil || parts[0] != host || pid == os.Getpid() {
+		return false
+	}
+	return !processAlive(pid)
+}
+
 // tryLockLease is TryLock as a lease in the locks table: an insert that
 // succeeds when there is no row for name or its lease ran out, and a delete
 // of the row, if still ours, after fn.
 func tryLockLease(ctx context.Context, s *Store, name string, fn func(context.Context) error) (ran bool, err error) {
-	holder := rand.Text()
+	holder := lockHolder()
 	now := s.now()
-	res, err := s.w.ExecContext(ctx, `
+	take := func(dead string) (bool, error) {
+		res, err := s.w.ExecContext(ctx, `
 INSERT INTO locks (name, holder, expires) VALUES ($1, $2, $3)
 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
-WHERE locks.expires <= $4`, name, holder, now.Add(lockLease).UnixMilli(), now.UnixMilli())
-	if err != nil {
-		return false, fmt.Errorf("store: lock %q: %w", name, err)
+WHERE locks.expires <= $4 OR locks.holder = $5`, name, holder, now.Add(lockLease).UnixMilli(), now.UnixMilli(), dead)
+		if err != nil {
+			return false, fmt.Errorf("store: lock %q: %w", name, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return false, fmt.Errorf("store: lock %q: %w", name, err)
+		}
+		return n == 1, nil
 	}
-	n, err := res.RowsAffected()
+	ok, err := take("")
 	if err != nil {
-		return false, fmt.Errorf("store: lock %q: %w", name, err)
+		return false, err
 	}
-	if n == 0 {
+	if !ok {
+		// A holder on this machine whose process is gone (killed) cannot
+		// release its lock: take it over rather than wait for the lease.
+		var current string
+		if err := s.w.QueryRowContext(ctx, `SELECT holder FROM locks WHERE name = $1`, name).Scan(&current); err == nil && holderDead(current) {
+			if ok, err = take(current); err != nil {
+				return false, err
+			}
+		}
+	}
+	if !ok {
 		return false, nil
 	}
 	defer func() {

@@ -24,6 +24,32 @@ import (
 	"github.com/newsbot/newsbot/internal/slackstub"
 )
 
+var built struct {
+	once sync.Once
+	bin  string
+	err  error
+	out  []byte
+}
+
+// buildNewsbot builds the newsbot binary once per test run, for tests that
+// need a process to kill.
+func buildNewsbot(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "newsbot-test-bin")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.bin = filepath.Join(dir, "newsbot")
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	}
+	return built.bin
+}
+
 // postgresDB creates an empty database on the test server named by
 // NEWSBOT_TEST_POSTGRES and returns its URL. Without a server the test is
 // skipped, or fails when NEWSBOT_REQUIRE_POSTGRES=1 (as on CI).
@@ -116,11 +142,7 @@ func TestReplicasShareTheWork(t *testing.T) {
 	}
 	dsn := postgresDB(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "newsbot")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildNewsbot(t)
 
 	const (
 		nFeeds   = 300

@@ -12,6 +12,7 @@ package slackstub
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // DefaultToken is the bot token a Server accepts unless WithToken says otherwise.
@@ -109,6 +111,8 @@ func New(t testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("/chat.postMessage", s.handlePostMessage)
 	mux.HandleFunc("/webhook/", s.handleWebhook)
 	mux.HandleFunc("/conversations.history", s.handleHistory)
+	mux.HandleFunc("/conversations.replies", s.handleReplies)
+	mux.HandleFunc("/conversations.list", s.handleList)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
 	return s
@@ -198,7 +202,7 @@ func (s *Server) accept(p Post) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	p.TS = fmt.Sprintf("1700000000.%06d", s.seq)
+	p.TS = fmt.Sprintf("%d.%06d", time.Now().Unix(), s.seq) // unique, and as recent as Slack's
 	s.posts = append(s.posts, p)
 	return p.TS
 }
@@ -285,7 +289,7 @@ func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"ok": true, "channel": p.Channel, "ts": ts,
+		"ok": true, "channel": ChannelID(p.Channel), "ts": ts,
 		"message": map[string]any{"type": "message", "text": p.Text, "ts": ts, "thread_ts": p.ThreadTS},
 	})
 }
@@ -383,17 +387,40 @@ func boolString(b *bool) string {
 	return fmt.Sprint(*b)
 }
 
-// handleHistory serves conversations.history: the channel's accepted posts,
-// newest first, at most limit of them, with their metadata when
-// include_all_metadata is set.
-func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+// ChannelID returns the ID the Server gives a channel: a channel named by
+// ID ("C…") keeps it; a name ("#news") gets a stable made-up ID, as Slack
+// answers a post to a name with the channel's ID.
+func ChannelID(channel string) string {
+	if isChannelID(channel) {
+		return channel
+	}
+	h := fnv.New32a()
+	h.Write([]byte(strings.TrimPrefix(channel, "#")))
+	return fmt.Sprintf("C%08X", h.Sum32())
+}
+
+func isChannelID(s string) bool {
+	if len(s) < 2 || (s[0] != 'C' && s[0] != 'G' && s[0] != 'D') {
+		return false
+	}
+	for _, r := range s[1:] {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// authorized checks the token of a Web API read request, answering an
+// error when it is wrong.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
 		slackError(w, "invalid_arguments", nil)
-		return
+		return false
 	}
 	if resp, ok := s.next(); ok {
 		writeScripted(w, resp)
-		return
+		return false
 	}
 	token := r.Form.Get("token")
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
@@ -401,6 +428,29 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	if token != s.token {
 		slackError(w, "invalid_auth", nil)
+		return false
+	}
+	return true
+}
+
+// message is a post as conversations.history and .replies show it.
+func message(p Post, withMeta bool) map[string]any {
+	m := map[string]any{"type": "message", "ts": p.TS, "text": p.Text}
+	if p.ThreadTS != "" {
+		m["thread_ts"] = p.ThreadTS
+	}
+	if withMeta && p.Metadata != nil {
+		m["metadata"] = p.Metadata
+	}
+	return m
+}
+
+// handleHistory serves conversations.history as Slack does: the channel's
+// top-level messages (no thread replies) newer than oldest, newest first, at
+// most limit of them, with their metadata when include_all_metadata is set.
+// It does not page: has_more is false.
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
 		return
 	}
 	channel := r.Form.Get("channel")
@@ -408,20 +458,65 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	if l, err := strconv.Atoi(r.Form.Get("limit")); err == nil && l > 0 {
 		limit = l
 	}
+	oldest, _ := strconv.ParseFloat(r.Form.Get("oldest"), 64)
 	withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
 	s.mu.Lock()
-	var msgs []map[string]any
+	msgs := []map[string]any{}
 	for i := len(s.posts) - 1; i >= 0 && len(msgs) < limit; i-- {
 		p := s.posts[i]
-		if p.Webhook || p.Channel != channel {
+		if p.Webhook || ChannelID(p.Channel) != ChannelID(channel) || p.ThreadTS != "" {
 			continue
 		}
-		m := map[string]any{"type": "message", "ts": p.TS, "text": p.Text}
-		if withMeta && p.Metadata != nil {
-			m["metadata"] = p.Metadata
+		if ts, _ := strconv.ParseFloat(p.TS, 64); oldest > 0 && ts <= oldest {
+			continue
 		}
-		msgs = append(msgs, m)
+		msgs = append(msgs, message(p, withMeta))
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "messages": msgs, "has_more": false})
+}
+
+// handleReplies serves conversations.replies: the thread's parent, then its
+// replies, oldest first.
+func (s *Server) handleReplies(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	channel, ts := r.Form.Get("channel"), r.Form.Get("ts")
+	withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	msgs := []map[string]any{}
+	for _, p := range s.posts {
+		if p.Webhook || ChannelID(p.Channel) != ChannelID(channel) {
+			continue
+		}
+		if p.TS == ts || p.ThreadTS == ts {
+			msgs = append(msgs, message(p, withMeta))
+		}
+	}
+	s.mu.Unlock()
+	if len(msgs) == 0 {
+		slackError(w, "thread_not_found", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "messages": msgs, "has_more": false})
+}
+
+// handleList serves conversations.list: the channels posted to so far.
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	s.mu.Lock()
+	seen := map[string]bool{}
+	chans := []map[string]any{}
+	for _, p := range s.posts {
+		if p.Webhook || seen[p.Channel] {
+			continue
+		}
+		seen[p.Channel] = true
+		chans = append(chans, map[string]any{"id": ChannelID(p.Channel), "name": strings.TrimPrefix(p.Channel, "#"), "is_channel": true})
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "channels": chans, "response_metadata": map[string]any{"next_cursor": ""}})
 }
