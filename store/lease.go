@@ -42,6 +42,9 @@ func (s *Store) ClaimFeeds(ctx context.Context, urls []string, owner string, now
 	if len(urls) > 0 && urls[0] == "" {
 		return nil, errors.New("store: claim feeds: empty URL")
 	}
+	if err := s.releaseDeadOwners(ctx, now); err != nil {
+		return nil, fmt.Errorf("store: claim feeds: %w", err)
+	}
 	var claimed []FeedState
 	for chunk := range slices.Chunk(urls, claimChunk) {
 		states, err := s.claimChunk(ctx, chunk, owner, now, dueBy, lease)
@@ -112,4 +115,38 @@ func placeholders(first, n int) string {
 		b.WriteString("$" + strconv.Itoa(first+i))
 	}
 	return b.String()
+}
+
+// releaseDeadOwners ends the leases held by processes on this host that no
+// longer run (killed mid-poll), so a restarted newsbot need not wait for
+// them to run out. Owners named as lockHolder names them can be checked;
+// others wait for their leases.
+func (s *Store) releaseDeadOwners(ctx context.Context, now time.Time) error {
+	rows, err := s.w.QueryContext(ctx,
+		`SELECT DISTINCT lease_owner FROM feed_states WHERE lease_until > $1 AND lease_owner <> ''`, now.UnixMilli())
+	if err != nil {
+		return err
+	}
+	var dead []string
+	for rows.Next() {
+		var owner string
+		if err := rows.Scan(&owner); err != nil {
+			rows.Close()
+			return err
+		}
+		if holderDead(owner) {
+			dead = append(dead, owner)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, owner := range dead {
+		if _, err := s.w.ExecContext(ctx,
+			`UPDATE feed_states SET lease_owner = '', lease_until = NULL WHERE lease_owner = $1`, owner); err != nil {
+			return err
+		}
+	}
+	return nil
 }

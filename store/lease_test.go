@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"reflect"
 	"sync"
 	"testing"
@@ -252,6 +254,35 @@ func TestClaimFeedsConcurrently(t *testing.T) {
 				perOwner[owners[0]]++
 			}
 			t.Logf("round %d: feeds per owner: %v", round, perOwner)
+		}
+	})
+}
+
+func TestClaimFeedsTakesOverADeadLocalOwner(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := b.open(t)
+		// A process of this host that has exited: its PID no longer runs.
+		cmd := exec.Command("true")
+		if err := cmd.Run(); err != nil {
+			t.Skip("cannot run a process to let die:", err)
+		}
+		host, _ := os.Hostname()
+		dead := fmt.Sprintf("%s/%d/x", host, cmd.Process.Pid)
+		alive := fmt.Sprintf("%s/%d/y", host, os.Getpid())
+		urls := []string{"https://a.example/", "https://b.example/"}
+		if got, err := s.ClaimFeeds(ctx, urls[:1], dead, t0, t0, time.Hour); err != nil || len(got) != 1 {
+			t.Fatalf("claim by the soon-dead owner: %v, %v", got, err)
+		}
+		if got, err := s.ClaimFeeds(ctx, urls[1:], "otherhost/1/z", t0, t0, time.Hour); err != nil || len(got) != 1 {
+			t.Fatalf("claim by a remote owner: %v, %v", got, err)
+		}
+		got, err := s.ClaimFeeds(ctx, urls, alive, t0.Add(time.Minute), t0.Add(time.Minute), time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].URL != urls[0] {
+			t.Errorf("claimed %v: want only the dead local owner's feed; a remote owner's lease must run out", got)
 		}
 	})
 }
