@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/newsbot/newsbot/feeds"
@@ -123,11 +125,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 		urls[i] = f.URL
 		byURL[f.URL] = f
 	}
-	slack := dueSlack
-	if p.Interval > 0 {
-		slack = min(p.Interval/10, dueSlack)
-	}
-	dueBy := now.Add(slack)
+	dueBy := now.Add(p.slack())
 	if opts.All {
 		dueBy = now.AddDate(100, 0, 0)
 	}
@@ -135,32 +133,40 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 	if lease <= 0 {
 		lease = DefaultLease
 	}
-	claimed, err := p.Store.ClaimFeeds(ctx, urls, p.owner(), now, dueBy, lease)
-	if err != nil {
-		return stats, fmt.Errorf("pipeline: poll: %w", err)
-	}
-	stats.Feeds = len(claimed)
-	stats.NotDue = len(byURL) - len(claimed)
-	if len(claimed) == 0 {
-		return stats, nil
-	}
-	states := make(map[string]store.FeedState, len(claimed))
-	reqs := make([]feeds.Request, 0, len(claimed))
-	for _, st := range claimed {
-		states[st.URL] = st
-		r := byURL[st.URL]
-		r.ETag, r.LastModified = st.ETag, st.LastModified
-		reqs = append(reqs, r)
-	}
-
+	// Claim and poll the feeds in rounds, a shuffled chunk at a time, so
+	// that replicas polling at once share the feeds between them instead of
+	// the first to claim taking them all.
+	mrand.Shuffle(len(urls), func(i, j int) { urls[i], urls[j] = urls[j], urls[i] })
+	round := max(8*p.Poller.Concurrency, 256)
 	m := p.Matcher()
 	channels := p.channels(m)
 	results := make(chan outcome, 2*batchFeeds)
+	var claimErr error
+	claimedAll := 0
 	go func() {
 		defer close(results)
-		p.Poller.Poll(ctx, reqs, func(r feeds.Request, res *feeds.Result, err error) {
-			results <- p.outcome(r, states[r.URL], res, err, m, channels)
-		})
+		for chunk := range slices.Chunk(urls, round) {
+			if ctx.Err() != nil {
+				return
+			}
+			claimed, err := p.Store.ClaimFeeds(ctx, chunk, p.owner(), now, dueBy, lease)
+			if err != nil {
+				claimErr = err
+				return
+			}
+			claimedAll += len(claimed)
+			states := make(map[string]store.FeedState, len(claimed))
+			reqs := make([]feeds.Request, 0, len(claimed))
+			for _, st := range claimed {
+				states[st.URL] = st
+				r := byURL[st.URL]
+				r.ETag, r.LastModified = st.ETag, st.LastModified
+				reqs = append(reqs, r)
+			}
+			p.Poller.Poll(ctx, reqs, func(r feeds.Request, res *feeds.Result, err error) {
+				results <- p.outcome(r, states[r.URL], res, err, m, channels)
+			})
+		}
 	}()
 
 	// One goroutine writes, in batches: SQLite has one writer, and a
@@ -194,10 +200,16 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 			flush()
 		}
 		if opts.Progress != nil {
-			opts.Progress(done, len(reqs))
+			opts.Progress(done, len(urls))
 		}
 	}
 	flush()
+	// results is closed: the claiming goroutine is done.
+	stats.Feeds = claimedAll
+	stats.NotDue = len(byURL) - claimedAll
+	if firstErr == nil {
+		firstErr = claimErr
+	}
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}
@@ -238,9 +250,11 @@ func (p *Pipeline) outcome(r feeds.Request, st store.FeedState, res *feeds.Resul
 	st.ConsecutiveFailures = 0
 	st.LastError = ""
 	st.LastSuccess = now
-	st.NextPoll = time.Time{}
+	// Not due again in this cycle, whichever replica looks: a cycle that
+	// began before now sees feeds due by its start plus the slack.
+	st.NextPoll = now.Add(p.slack() + time.Millisecond)
 	if p.Interval > 0 {
-		st.NextPoll = now.Add(p.Interval - 2*min(p.Interval/10, dueSlack))
+		st.NextPoll = now.Add(p.Interval - 2*p.slack())
 	}
 	if res.MaxAge > 0 && now.Add(min(res.MaxAge, maxHint)).After(st.NextPoll) {
 		st.NextPoll = now.Add(min(res.MaxAge, maxHint))
@@ -277,6 +291,15 @@ func (p *Pipeline) count(ctx context.Context, o outcome, stats *PollStats) {
 	case o.res.NotModified:
 		stats.NotModified++
 	}
+}
+
+// slack is how far ahead of now a feed's next poll may be for it to be due
+// now: a tenth of the interval, at most dueSlack.
+func (p *Pipeline) slack() time.Duration {
+	if p.Interval > 0 {
+		return min(p.Interval/10, dueSlack)
+	}
+	return dueSlack
 }
 
 // owner returns the name this process claims feeds under.
