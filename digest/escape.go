@@ -12,6 +12,9 @@ import (
 // links, so escaped text arrives inert but reads the same.
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
+// linkEscaper makes a URL safe inside <url|text>.
+var linkEscaper = strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", "&", "&amp;")
+
 // Escape makes feed text safe to embed in Slack mrkdwn: it replaces & with
 // &amp;, < with &lt; and > with &gt;, so that "<!channel>", "<@U123>",
 // "<#C1>" or "<http://x|click>" arrive as literal text instead of mentions and
@@ -49,7 +52,7 @@ func safeLink(link string) (string, bool) {
 	if scheme != "http" && scheme != "https" || u.Host == "" || u.User != nil || u.Opaque != "" {
 		return "", false
 	}
-	safe := strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", "&", "&amp;").Replace(link)
+	safe := linkEscaper.Replace(link)
 	if len(safe) > maxLinkLen {
 		return "", false
 	}

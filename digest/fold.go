@@ -7,8 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -204,7 +204,10 @@ const (
 )
 
 // candidatePairs calls fn for each pair (i < j) of entries worth comparing,
-// each pair once.
+// each pair once. Beyond pairwiseLimit entries it walks, for each entry, the
+// entries after it that share a key (its title, a title content word, a lead
+// shingle), remembering with one stamp per entry which it has offered
+// already, so its memory is the index alone.
 func candidatePairs(fs []*features, fn func(i, j int)) {
 	if len(fs) <= pairwiseLimit {
 		for i := range fs {
@@ -214,48 +217,48 @@ func candidatePairs(fs []*features, fn func(i, j int)) {
 		}
 		return
 	}
-	postings := map[string][]int{}
+	words := map[string][]int{}
+	shingled := map[uint64][]int{}
 	for i, f := range fs {
 		if f.title != "" {
-			postings["t\x00"+f.title] = append(postings["t\x00"+f.title], i)
+			words["t\x00"+f.title] = append(words["t\x00"+f.title], i)
 		}
 		for _, w := range f.titleWords {
-			postings["w\x00"+w] = append(postings["w\x00"+w], i)
+			words[w] = append(words[w], i)
 		}
 		for _, h := range f.lead {
-			k := "s\x00" + strconv.FormatUint(h, 36)
-			postings[k] = append(postings[k], i)
+			shingled[h] = append(shingled[h], i)
 		}
 	}
-	type key struct{ i, j int }
-	seen := map[key]bool{}
-	keys := make([]string, 0, len(postings))
-	for k := range postings {
-		keys = append(keys, k)
+	stamp := make([]int, len(fs))
+	for j := range stamp {
+		stamp[j] = -1
 	}
-	sort.Strings(keys) // a deterministic order of pairs
-	for _, k := range keys {
-		list := postings[k]
-		try := func(i, j int) {
-			if i == j || seen[key{i, j}] {
-				return
-			}
-			seen[key{i, j}] = true
-			fn(i, j)
-		}
+	// offer calls fn for the entries after i in list (sorted): all of them
+	// when the list is short, else only the next, which chains a run of
+	// copies through union-find at linear cost.
+	offer := func(i int, list []int) {
+		a, _ := slices.BinarySearch(list, i)
+		rest := list[a+1:]
 		if len(list) > maxPosting {
-			// A word that many entries share: compare each with the
-			// next only. Union-find joins a run of copies through its
-			// neighbours, at linear cost.
-			for a := 0; a+1 < len(list); a++ {
-				try(list[a], list[a+1])
-			}
-			continue
+			rest = rest[:min(len(rest), 1)]
 		}
-		for a := 0; a < len(list); a++ {
-			for b := a + 1; b < len(list); b++ {
-				try(list[a], list[b])
+		for _, j := range rest {
+			if stamp[j] != i {
+				stamp[j] = i
+				fn(i, j)
 			}
+		}
+	}
+	for i, f := range fs {
+		if f.title != "" {
+			offer(i, words["t\x00"+f.title])
+		}
+		for _, w := range f.titleWords {
+			offer(i, words[w])
+		}
+		for _, h := range f.lead {
+			offer(i, shingled[h])
 		}
 	}
 }
@@ -649,12 +652,22 @@ func subset(a, b map[string]bool) bool {
 // for "ended", "semiconductors" for "critical minerals"). Pure insertions
 // and deletions (a wire prefix, a trimmed lead, an outlet's extra word) and
 // words that merely moved do not count.
+// lcsTables recycles the tables of substitutions, which run for every pair
+// of entries a fold guards.
+var lcsTables = sync.Pool{New: func() any { return new([]int32) }}
+
 func substitutions(a, b []token, vocabA, vocabB map[string]bool) (entity, content int) {
 	n, m := len(a), len(b)
 	// lcs(i, j) is the length of the longest common subsequence of a[i:]
 	// and b[j:], in one flat table.
 	w := m + 1
-	table := make([]int32, (n+1)*w)
+	buf := lcsTables.Get().(*[]int32)
+	defer lcsTables.Put(buf)
+	if cap(*buf) < (n+1)*w {
+		*buf = make([]int32, (n+1)*w)
+	}
+	table := (*buf)[:(n+1)*w]
+	clear(table)
 	lcs := func(i, j int) int32 { return table[i*w+j] }
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
