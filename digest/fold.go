@@ -365,9 +365,9 @@ type features struct {
 	leadToks   []token
 	titleWords []string        // the title's content words, sorted, unique
 	lead       []uint64        // the lead's shingle hashes, sorted, unique
-	digits     map[string]bool // the runs of digits in the title and lead
-	leadDigits map[string]bool // the runs of digits in the lead
-	vocab      map[string]bool // every token of the title and lead
+	digits     wordSet // the runs of digits in the title and lead
+	leadDigits wordSet // the runs of digits in the lead
+	vocab      wordSet // every token of the title and lead
 }
 
 // token is one normalised word; entity marks names, acronyms and numbers.
@@ -383,24 +383,23 @@ func newFeatures(e Entry) *features {
 		title:      normTitle(e.Title),
 		titleToks:  tokens(stripOutlet(e.Title, e.Feed), true),
 		leadToks:   tokens(stripDateline(e.Summary), false),
-		digits:     map[string]bool{},
-		leadDigits: map[string]bool{},
-		vocab:      map[string]bool{},
+
 	}
 	if len(f.leadToks) > leadWords {
 		f.leadToks = f.leadToks[:leadWords]
 	}
 	for k, toks := range [][]token{f.titleToks, f.leadToks} {
 		for _, t := range toks {
-			f.vocab[t.word] = true
+			f.vocab = append(f.vocab, t.word)
 			for _, run := range digitRuns(t.word) {
-				f.digits[run] = true
+				f.digits = append(f.digits, run)
 				if k == 1 {
-					f.leadDigits[run] = true
+					f.leadDigits = append(f.leadDigits, run)
 				}
 			}
 		}
 	}
+	f.vocab, f.digits, f.leadDigits = newWordSet(f.vocab), newWordSet(f.digits), newWordSet(f.leadDigits)
 	f.titleWords = contentWords(f.titleToks)
 	f.lead = shingles(f.leadToks)
 	return f
@@ -634,13 +633,28 @@ func jaccard[T cmp.Ordered](a, b []T) float64 {
 }
 
 // subset reports whether every key of a is in b.
-func subset(a, b map[string]bool) bool {
-	for k := range a {
-		if !b[k] {
+func subset(a, b wordSet) bool {
+	for _, k := range a {
+		if !b.has(k) {
 			return false
 		}
 	}
 	return true
+}
+
+// wordSet is a sorted set of words: smaller than a map for the few dozen
+// words of an entry, of which a large digest holds thousands.
+type wordSet []string
+
+// newWordSet sorts words and drops repeats, in place.
+func newWordSet(words []string) wordSet {
+	slices.Sort(words)
+	return slices.Clip(slices.Compact(words))
+}
+
+func (s wordSet) has(w string) bool {
+	_, ok := slices.BinarySearch(s, w)
+	return ok
 }
 
 // substitutions counts the replacements that turn a's words into b's: the
@@ -656,7 +670,7 @@ func subset(a, b map[string]bool) bool {
 // of entries a fold guards.
 var lcsTables = sync.Pool{New: func() any { return new([]int32) }}
 
-func substitutions(a, b []token, vocabA, vocabB map[string]bool) (entity, content int) {
+func substitutions(a, b []token, vocabA, vocabB wordSet) (entity, content int) {
 	n, m := len(a), len(b)
 	// lcs(i, j) is the length of the longest common subsequence of a[i:]
 	// and b[j:], in one flat table.
@@ -696,13 +710,13 @@ func substitutions(a, b []token, vocabA, vocabB map[string]bool) (entity, conten
 			i++
 			j++
 		case j >= m || i < n && lcs(i+1, j) >= lcs(i, j+1):
-			if t := a[i]; !vocabB[t.word] {
+			if t := a[i]; !vocabB.has(t.word) {
 				entA = entA || t.entity
 				conA = conA || !stopwords[t.word]
 			}
 			i++
 		default:
-			if t := b[j]; !vocabA[t.word] {
+			if t := b[j]; !vocabA.has(t.word) {
 				entB = entB || t.entity
 				conB = conB || !stopwords[t.word]
 			}
