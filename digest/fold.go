@@ -363,11 +363,11 @@ type features struct {
 	title      string // the normalised title (see normTitle)
 	titleToks  []token
 	leadToks   []token
-	titleWords []string        // the title's content words, sorted, unique
-	lead       []uint64        // the lead's shingle hashes, sorted, unique
-	digits     wordSet // the runs of digits in the title and lead
-	leadDigits wordSet // the runs of digits in the lead
-	vocab      wordSet // every token of the title and lead
+	titleWords []string // the title's content words, sorted, unique
+	lead       []uint64 // the lead's shingle hashes, sorted, unique
+	digits     wordSet  // the runs of digits in the title and lead
+	leadDigits wordSet  // the runs of digits in the lead
+	vocab      wordSet  // every token of the title and lead
 }
 
 // token is one normalised word; entity marks names, acronyms and numbers.
@@ -379,11 +379,10 @@ type token struct {
 // newFeatures extracts an entry's features.
 func newFeatures(e Entry) *features {
 	f := &features{
-		published:  e.Published,
-		title:      normTitle(e.Title),
-		titleToks:  tokens(stripOutlet(e.Title, e.Feed), true),
-		leadToks:   tokens(stripDateline(e.Summary), false),
-
+		published: e.Published,
+		title:     normTitle(e.Title),
+		titleToks: tokens(stripOutlet(e.Title, e.Feed), true),
+		leadToks:  tokens(stripDateline(e.Summary), false),
 	}
 	if len(f.leadToks) > leadWords {
 		f.leadToks = f.leadToks[:leadWords]
