@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/digest"
 )
@@ -51,12 +52,29 @@ func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) ([]dig
 			Link:      pm.Item.Link,
 			Feed:      pm.Item.Feed,
 			Published: pm.Item.Published,
-			Summary:   pm.Item.Summary,
+			Summary:   lead(pm.Item.Summary),
 			Matched:   pm.Terms,
 			Score:     pm.Score,
 		})
 	}
 	return entries, nil
+}
+
+// leadBytes is how much of an item's summary a digest keeps: enough for
+// near-duplicate detection, which reads the first 60 words.
+const leadBytes = 800
+
+// lead returns the start of a summary as a string of its own, so the rest
+// can be freed while a large digest is built.
+func lead(summary string) string {
+	if len(summary) <= leadBytes {
+		return summary
+	}
+	cut := leadBytes
+	for cut > 0 && !utf8.RuneStart(summary[cut]) {
+		cut--
+	}
+	return strings.Clone(summary[:cut])
 }
 
 // DigestOptions completes opts from the profiles in force: descriptions,
