@@ -1,9 +1,7 @@
 package store
 
 import (
-	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -55,10 +53,6 @@ func (s *Store) SavePolls(ctx context.Context, rs []PollResult, seen time.Time) 
 		matches = append(matches, r.Matches...)
 		states = append(states, r.State)
 	}
-	slices.SortStableFunc(items, func(a, b feeds.Item) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortStableFunc(matches, func(a, b Match) int {
-		return cmp.Or(strings.Compare(a.Profile, b.Profile), strings.Compare(a.ItemID, b.ItemID))
-	})
 	slices.SortStableFunc(states, func(a, b FeedState) int { return strings.Compare(a.URL, b.URL) })
 
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -67,66 +61,25 @@ func (s *Store) SavePolls(ctx context.Context, rs []PollResult, seen time.Time) 
 	}
 	defer tx.Rollback()
 
+	isNew, err := insertItems(ctx, tx, items, seen)
+	if err != nil {
+		return saved, err
+	}
 	fresh := map[string]bool{}
-	if len(items) > 0 {
-		stmt, err := tx.PrepareContext(ctx, insertItemSQL)
-		if err != nil {
-			return saved, fmt.Errorf("store: save polls: %w", err)
-		}
-		defer stmt.Close()
-		for _, it := range items {
-			if it.ID == "" {
-				return saved, fmt.Errorf("store: save polls: item %q from %s has no ID", it.Title, it.FeedURL)
-			}
-			if fresh[it.ID] {
-				continue // a repeat within the batch
-			}
-			published := it.Published
-			if published.IsZero() {
-				published = seen
-			}
-			res, err := stmt.ExecContext(ctx, it.ID, it.FeedURL, it.Feed, it.Title, it.Summary, it.Link,
-				published.UnixMilli(), seen.UnixMilli())
-			if err != nil {
-				return saved, fmt.Errorf("store: save item %s: %w", it.ID, err)
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return saved, fmt.Errorf("store: save item %s: %w", it.ID, err)
-			} else if n == 1 {
-				fresh[it.ID] = true
-				saved.NewItems++
-			}
+	for i, it := range items {
+		if isNew[i] {
+			fresh[it.ID] = true
+			saved.NewItems++
 		}
 	}
-
-	if len(matches) > 0 {
-		stmt, err := tx.PrepareContext(ctx, insertMatchSQL)
-		if err != nil {
-			return saved, fmt.Errorf("store: save polls: %w", err)
+	var ofFresh []Match
+	for _, m := range matches {
+		if fresh[m.ItemID] {
+			ofFresh = append(ofFresh, m)
 		}
-		defer stmt.Close()
-		for _, m := range matches {
-			if !fresh[m.ItemID] {
-				continue
-			}
-			terms := m.Terms
-			if terms == nil {
-				terms = []string{}
-			}
-			buf, err := json.Marshal(terms)
-			if err != nil {
-				return saved, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
-			}
-			res, err := stmt.ExecContext(ctx, m.Profile, m.ItemID, m.Channel, string(buf), m.Score, m.Matched.UnixMilli())
-			if err != nil {
-				return saved, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return saved, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
-			} else if n == 1 {
-				saved.NewMatches = append(saved.NewMatches, m)
-			}
-		}
+	}
+	if saved.NewMatches, err = insertMatches(ctx, tx, ofFresh); err != nil {
+		return saved, err
 	}
 
 	stmt, err := tx.PrepareContext(ctx, upsertFeedStateSQL)

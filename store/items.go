@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -35,40 +36,9 @@ func (s *Store) SaveItems(ctx context.Context, items []feeds.Item, seen time.Tim
 		return nil, fmt.Errorf("store: save items: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, insertItemSQL)
+	isNew, err := insertItems(ctx, tx, items, seen)
 	if err != nil {
-		return nil, fmt.Errorf("store: save items: %w", err)
-	}
-	defer stmt.Close()
-
-	// Insert in order of ID, so that transactions saving overlapping
-	// batches at once (replicas on PostgreSQL) lock the keys in the same
-	// order and cannot deadlock; the sort is stable, so of repeats the
-	// first given is the one stored.
-	order := make([]int, len(items))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(items[a].ID, items[b].ID) })
-	isNew := make([]bool, len(items))
-	for _, i := range order {
-		it := items[i]
-		if it.ID == "" {
-			return nil, fmt.Errorf("store: save items: item %q from %s has no ID", it.Title, it.FeedURL)
-		}
-		if it.Published.IsZero() {
-			it.Published = seen
-		}
-		res, err := stmt.ExecContext(ctx, it.ID, it.FeedURL, it.Feed, it.Title, it.Summary, it.Link,
-			it.Published.UnixMilli(), seen.UnixMilli())
-		if err != nil {
-			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
-		}
-		isNew[i] = n == 1
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: save items: %w", err)
@@ -133,4 +103,42 @@ func (s *Store) CountItems(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("store: count items: %w", err)
 	}
 	return n, nil
+}
+
+// insertItems stores items in tx, each once, in order of ID (so that
+// transactions saving overlapping batches at once, replicas on PostgreSQL,
+// lock the keys in the same order and cannot deadlock), and reports which
+// were new, by their index in items. Of repeats, the first given is stored.
+func insertItems(ctx context.Context, tx *sql.Tx, items []feeds.Item, seen time.Time) ([]bool, error) {
+	stmt, err := tx.PrepareContext(ctx, insertItemSQL)
+	if err != nil {
+		return nil, fmt.Errorf("store: save items: %w", err)
+	}
+	defer stmt.Close()
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(items[a].ID, items[b].ID) })
+	isNew := make([]bool, len(items))
+	for _, i := range order {
+		it := items[i]
+		if it.ID == "" {
+			return nil, fmt.Errorf("store: save items: item %q from %s has no ID", it.Title, it.FeedURL)
+		}
+		if it.Published.IsZero() {
+			it.Published = seen
+		}
+		res, err := stmt.ExecContext(ctx, it.ID, it.FeedURL, it.Feed, it.Title, it.Summary, it.Link,
+			it.Published.UnixMilli(), seen.UnixMilli())
+		if err != nil {
+			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
+		}
+		isNew[i] = n == 1
+	}
+	return isNew, nil
 }

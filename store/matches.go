@@ -59,43 +59,14 @@ func (s *Store) SaveMatches(ctx context.Context, ms []Match) (int, error) {
 		return 0, fmt.Errorf("store: save matches: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, insertMatchSQL)
+	fresh, err := insertMatches(ctx, tx, ms)
 	if err != nil {
-		return 0, fmt.Errorf("store: save matches: %w", err)
-	}
-	defer stmt.Close()
-
-	// Insert in key order, so that concurrent transactions lock the keys
-	// in the same order and cannot deadlock; stable, so of repeats the
-	// first given is the one stored.
-	ms = slices.Clone(ms)
-	slices.SortStableFunc(ms, func(a, b Match) int {
-		return cmp.Or(strings.Compare(a.Profile, b.Profile), strings.Compare(a.ItemID, b.ItemID))
-	})
-	var fresh int
-	for _, m := range ms {
-		terms := m.Terms
-		if terms == nil {
-			terms = []string{}
-		}
-		buf, err := json.Marshal(terms)
-		if err != nil {
-			return 0, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
-		}
-		res, err := stmt.ExecContext(ctx, m.Profile, m.ItemID, m.Channel, string(buf), m.Score, m.Matched.UnixMilli())
-		if err != nil {
-			return 0, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return 0, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
-		}
-		fresh += int(n)
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: save matches: %w", err)
 	}
-	return fresh, nil
+	return len(fresh), nil
 }
 
 // Pending returns every undelivered match with its item, ordered by profile,
@@ -187,4 +158,43 @@ func (s *Store) Delivered(ctx context.Context, profile, itemID string) (bool, er
 		return false, fmt.Errorf("store: delivered %s/%s: %w", profile, itemID, err)
 	}
 	return at.Valid, nil
+}
+
+// insertMatches records ms in tx, each (Profile, ItemID) once, in key order
+// (so that concurrent transactions lock the keys in the same order and
+// cannot deadlock), and returns the ones that were new. Of repeats, the first
+// given is stored.
+func insertMatches(ctx context.Context, tx *sql.Tx, ms []Match) ([]Match, error) {
+	stmt, err := tx.PrepareContext(ctx, insertMatchSQL)
+	if err != nil {
+		return nil, fmt.Errorf("store: save matches: %w", err)
+	}
+	defer stmt.Close()
+	ms = slices.Clone(ms)
+	slices.SortStableFunc(ms, func(a, b Match) int {
+		return cmp.Or(strings.Compare(a.Profile, b.Profile), strings.Compare(a.ItemID, b.ItemID))
+	})
+	var fresh []Match
+	for _, m := range ms {
+		terms := m.Terms
+		if terms == nil {
+			terms = []string{}
+		}
+		buf, err := json.Marshal(terms)
+		if err != nil {
+			return nil, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
+		}
+		res, err := stmt.ExecContext(ctx, m.Profile, m.ItemID, m.Channel, string(buf), m.Score, m.Matched.UnixMilli())
+		if err != nil {
+			return nil, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
+		}
+		if n == 1 {
+			fresh = append(fresh, m)
+		}
+	}
+	return fresh, nil
 }
