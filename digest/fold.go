@@ -482,8 +482,7 @@ func tokens(text string, title bool) []token {
 		cur = cur[:0]
 		start = false
 	}
-	rs := []rune(spelling.Replace(text))
-	for _, r := range rs {
+	for _, r := range spelling.Replace(text) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			cur = append(cur, r)
 			continue

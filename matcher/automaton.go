@@ -50,12 +50,10 @@ func buildAutomaton(patterns [][]int32, vocab int) *automaton {
 	}
 	// Breadth-first: fail links and the output lists merged along them.
 	outs := make([][]int32, n)
-	order := make([]int32, 0, n)
 	queue := []int32{0}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		order = append(order, s)
 		outs[s] = append(append([]int32(nil), own[s]...), outs[a.fail[s]]...)
 		if s == 0 {
 			outs[s] = own[s]

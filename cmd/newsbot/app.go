@@ -48,11 +48,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	a.matcher.Store(m)
 	reqs := make([]feeds.Request, 0, len(cfg.Feeds))
 	for _, f := range cfg.Feeds {
-		u := f.URL
-		if !isURL(u) {
-			u = cfg.Resolve(u)
-		}
-		reqs = append(reqs, feeds.Request{URL: u, Name: f.Name})
+		reqs = append(reqs, feeds.Request{URL: cfg.Resolve(f.URL), Name: f.Name})
 	}
 	a.pipeline = &pipeline.Pipeline{
 		Store: st,
@@ -77,15 +73,6 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
-
-func isURL(s string) bool {
-	for _, p := range []string{"http://", "https://", "file://"} {
-		if len(s) >= len(p) && s[:len(p)] == p {
-			return true
-		}
-	}
-	return false
-}
 
 // digestOptions returns how digests are built and rendered: the team's
 // timezone, the profiles' order and descriptions, and a footer naming feeds
@@ -224,7 +211,8 @@ func (a *app) deliverAlerts(ctx context.Context) error {
 	if a.cfg.Digest.RepeatAlerts {
 		marker = noMarker{}
 	}
-	opts := a.digestOptions(ctx)
+	// Alerts carry no footer: no need to look up failing feeds each poll.
+	opts := a.pipeline.DigestOptions(digest.Options{TopN: a.cfg.Digest.TopN, Location: a.cfg.Location, Now: a.now})
 	var failed bool
 	_, err := a.store.TryLock(ctx, "newsbot-deliver", func(ctx context.Context) error {
 		entries, err := a.pipeline.Alerts(ctx, alerting)
@@ -304,5 +292,3 @@ func (e *env) logPoll(stats pipeline.PollStats, took time.Duration) {
 		"failed", stats.Failed, "new_items", stats.NewItems, "new_matches", stats.Matches,
 		"took", took.Round(time.Millisecond))
 }
-
-var errNoFeeds = fmt.Errorf("no feeds configured; add some under feeds: in the configuration")
