@@ -22,8 +22,6 @@ type app struct {
 	store    *store.Store
 	matcher  atomic.Pointer[matcher.Matcher]
 	pipeline *pipeline.Pipeline
-	// lastAlert is when each channel last got an alert message.
-	lastAlert map[string]time.Time
 }
 
 // openApp loads the configuration and profiles and opens the store.
@@ -41,7 +39,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{env: e, cfg: cfg, store: st, lastAlert: map[string]time.Time{}}
+	a := &app{env: e, cfg: cfg, store: st}
 	a.matcher.Store(m)
 	reqs := make([]feeds.Request, 0, len(cfg.Feeds))
 	for _, f := range cfg.Feeds {
@@ -62,6 +60,8 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 		Matcher:        a.matcher.Load,
 		DefaultChannel: cfg.Slack.Channel,
 		Window:         time.Duration(cfg.Digest.Window),
+		AlertInterval:  time.Duration(cfg.Digest.AlertInterval),
+		RepeatAlerts:   cfg.Digest.RepeatAlerts,
 		Lease:          pipeline.LeaseFor(len(reqs), cfg.Fetch.Concurrency, time.Duration(cfg.Fetch.Timeout)),
 		Now:            e.now,
 		Log:            e.log,
@@ -106,6 +106,7 @@ func (a *app) poster() digest.Poster {
 // rarely repeats one.
 var _ digest.Journal = (*store.Store)(nil)
 
-func (a *app) deliverer(poster digest.Poster, marker digest.Marker) *digest.Deliverer {
-	return &digest.Deliverer{Poster: poster, Marker: marker, Journal: a.store, Now: a.now}
+// deliverer posts with poster and records deliveries in the store.
+func (a *app) deliverer(poster digest.Poster) *digest.Deliverer {
+	return &digest.Deliverer{Poster: poster, Marker: a.store, Journal: a.store, Now: a.now}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -92,29 +91,18 @@ func (c *testCmd) Run(ctx context.Context, e *env) error {
 	var results []testResult
 	matched := 0
 	for _, it := range items {
-		now := c.matches(m, it)
-		if len(now) > 0 {
+		doc := matcher.Document{Title: it.Title, Body: it.Body}
+		hits := c.results(it, "", m.Match(doc))
+		if len(hits) > 0 {
 			matched++
 		}
 		if old == nil {
-			results = append(results, now...)
+			results = append(results, hits...)
 			continue
 		}
-		before := map[string]testResult{}
-		for _, r := range c.matches(old, it) {
-			before[r.Profile] = r
-		}
-		for _, r := range now {
-			if _, ok := before[r.Profile]; !ok {
-				r.Change = "+"
-				results = append(results, r)
-			}
-			delete(before, r.Profile)
-		}
-		for _, r := range sortedResults(before) {
-			r.Change = "-"
-			results = append(results, r)
-		}
+		added, dropped := matcher.Diff(old, m, doc)
+		results = append(results, c.results(it, "+", added)...)
+		results = append(results, c.results(it, "-", dropped)...)
 	}
 
 	if c.Format == "json" {
@@ -190,14 +178,16 @@ func (c *testCmd) items(ctx context.Context, e *env, cfg *config.Config) ([]test
 	return items, nil
 }
 
-func (c *testCmd) matches(m *matcher.Matcher, it testItem) []testResult {
+// results turns the hits of one item into results marked change, keeping
+// only --profile's when it is set.
+func (c *testCmd) results(it testItem, change string, hits []matcher.Hit) []testResult {
 	var out []testResult
-	for _, h := range m.Match(matcher.Document{Title: it.Title, Body: it.Body}) {
+	for _, h := range hits {
 		if c.Profile != "" && h.Profile != c.Profile {
 			continue
 		}
 		out = append(out, testResult{
-			Profile: h.Profile, Title: it.Title, Link: it.Link, Feed: it.Feed,
+			Change: change, Profile: h.Profile, Title: it.Title, Link: it.Link, Feed: it.Feed,
 			Published: it.Published, Matched: h.Terms, spans: h.Spans, body: it.Body,
 		})
 	}
@@ -230,13 +220,4 @@ func hasProfile(m *matcher.Matcher, name string) bool {
 		}
 	}
 	return false
-}
-
-func sortedResults(m map[string]testResult) []testResult {
-	out := make([]testResult, 0, len(m))
-	for _, r := range m {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Profile < out[j].Profile })
-	return out
 }
