@@ -35,9 +35,10 @@ type Config struct {
 	// Timezone is the IANA zone the schedules and digest dates use.
 	Timezone string   `yaml:"timezone"`
 	Schedule Schedule `yaml:"schedule"`
-	// Store is a SQLite file path.
-	Store string `yaml:"store"`
-	Feeds []Feed `yaml:"feeds"`
+	// Store is where newsbot keeps its state: a SQLite file path or a
+	// postgres:// URL.
+	Store StoreLocation `yaml:"store"`
+	Feeds []Feed        `yaml:"feeds"`
 	// Profiles is a profile file or a directory of them; empty means the
 	// built-in profiles.
 	Profiles string `yaml:"profiles"`
@@ -121,7 +122,7 @@ func Default() *Config {
 	return &Config{
 		Timezone: "UTC",
 		Schedule: Schedule{Poll: "*/15 * * * *", Digest: "0 9 * * *"},
-		Store:    "newsbot.db",
+		Store:    NewStoreLocation("newsbot.db"),
 		Feeds:    DefaultFeeds(),
 		Fetch: Fetch{
 			Concurrency: 16,
@@ -293,7 +294,7 @@ func (c *Config) validate() error {
 	if _, err := cron.ParseStandard(c.Schedule.Digest); err != nil {
 		bad("schedule.digest %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Digest, err}, "schedule", "digest")
 	}
-	if strings.TrimSpace(c.Store) == "" {
+	if c.Store.Value() == "" {
 		bad("store is empty; give a SQLite file path such as /var/lib/newsbot/newsbot.db", nil, "store")
 	}
 	feedsNode := findNode(c.root, "feeds")

@@ -303,7 +303,7 @@ func TestNearDuplicateStory(t *testing.T) {
 	}
 }
 
-func TestCanonicalLink(t *testing.T) {
+func TestLinkKey(t *testing.T) {
 	tests := []struct{ name, a, b string }{
 		{"tracking parameters", "https://x.test/a?utm_source=rss&id=2", "https://x.test/a?id=2&fbclid=1"},
 		{"scheme, www and trailing slash", "http://www.x.test/a/", "https://x.test/a"},
@@ -312,17 +312,17 @@ func TestCanonicalLink(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if a, b := canonicalLink(tt.a), canonicalLink(tt.b); a != b {
+			if a, b := linkKey(tt.a), linkKey(tt.b); a != b {
 				t.Errorf("%q and %q differ", a, b)
 			}
 		})
 	}
 	for _, l := range []string{"", "javascript:alert(1)", "not a link"} {
-		if got := canonicalLink(l); got != l {
-			t.Errorf("canonicalLink(%q) = %q, want it unchanged", l, got)
+		if got := linkKey(l); got != l {
+			t.Errorf("linkKey(%q) = %q, want it unchanged", l, got)
 		}
 	}
-	if canonicalLink("https://x.test/a?id=1") == canonicalLink("https://x.test/a?id=2") {
+	if linkKey("https://x.test/a?id=1") == linkKey("https://x.test/a?id=2") {
 		t.Error("different ids compare equal")
 	}
 }

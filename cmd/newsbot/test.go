@@ -159,7 +159,7 @@ func (c *testCmd) items(ctx context.Context, e *env, cfg *config.Config) ([]test
 	if c.Days < 1 {
 		return nil, usageError(fmt.Errorf("--days must be at least 1"))
 	}
-	st, err := store.Open(ctx, cfg.Store)
+	st, err := store.Open(ctx, cfg.Store.Value())
 	if err != nil {
 		return nil, err
 	}
