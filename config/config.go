@@ -20,8 +20,9 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
 	"github.com/newsbot/newsbot/internal/yamlpos"
 )
@@ -52,7 +53,7 @@ type Config struct {
 	File string `yaml:"-"`
 	// Location is Timezone, loaded.
 	Location *time.Location `yaml:"-"`
-	// Root is the parsed document, kept to position later errors.
+	// root is the parsed document, kept to position later errors.
 	root *yaml.Node
 }
 
@@ -125,13 +126,13 @@ func Default() *Config {
 		Store:    NewStoreLocation("newsbot.db"),
 		Feeds:    DefaultFeeds(),
 		Fetch: Fetch{
-			Concurrency: 16,
-			PerHost:     4,
-			Timeout:     Duration(30 * time.Second),
-			MaxBody:     10 << 20,
+			Concurrency: feeds.DefaultConcurrency,
+			PerHost:     feeds.DefaultPerHost,
+			Timeout:     Duration(feeds.DefaultTimeout),
+			MaxBody:     feeds.DefaultMaxBody,
 		},
 		Slack:  Slack{APIURL: "https://slack.com/api/", Channel: "#india-us-watch"},
-		Digest: Digest{TopN: 10, Window: Duration(48 * time.Hour), PostEmpty: true, AlertInterval: Duration(5 * time.Minute)},
+		Digest: Digest{TopN: digest.DefaultTopN, Window: Duration(48 * time.Hour), PostEmpty: true, AlertInterval: Duration(5 * time.Minute)},
 		HTTP:   HTTP{Listen: ""},
 	}
 }
