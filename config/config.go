@@ -19,7 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
 	"github.com/newsbot/newsbot/feeds"
@@ -287,11 +286,10 @@ func (c *Config) validate() error {
 	} else {
 		c.Location = loc
 	}
-	if _, err := cron.ParseStandard(c.Schedule.Poll); err != nil {
-		bad("schedule.poll %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Poll, err}, "schedule", "poll")
-	}
-	if _, err := cron.ParseStandard(c.Schedule.Digest); err != nil {
-		bad("schedule.digest %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Digest, err}, "schedule", "digest")
+	for _, s := range []struct{ key, spec string }{{"poll", c.Schedule.Poll}, {"digest", c.Schedule.Digest}} {
+		if _, err := ParseSchedule(s.spec, c.Location, time.Now()); err != nil {
+			bad("schedule.%s %q: %v", []any{s.key, s.spec, err}, "schedule", s.key)
+		}
 	}
 	if strings.TrimSpace(c.Store) == "" {
 		bad("store is empty; give a SQLite file path such as /var/lib/newsbot/newsbot.db", nil, "store")

@@ -199,3 +199,50 @@ func TestReadProfilesDir(t *testing.T) {
 		t.Error("a missing profiles path must be an error")
 	}
 }
+
+// TestBadFixtures loads each testdata/bad-*.yaml, one file per kind of error,
+// and checks every expected error, with its position, is reported.
+func TestBadFixtures(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"bad-schedule-tz.yaml", []string{`:3:9: schedule.poll "TZ=UTC": a TZ= prefix is not allowed`}},
+		{"bad-schedule-tz-empty.yaml", []string{`:2:9: schedule.poll "TZ= ": a TZ= prefix is not allowed`}},
+		{"bad-schedule-cron-tz.yaml", []string{`:4:11: schedule.digest "CRON_TZ=Asia/Kolkata 0 9 * * *": a CRON_TZ= prefix is not allowed: schedules run in the zone of the top-level timezone key`}},
+		{"bad-schedule-every-zero.yaml", []string{`:2:9: schedule.poll "@every 0s": @every 0s is too short: the least interval is 1s`}},
+		{"bad-schedule-every-negative.yaml", []string{`:2:11: schedule.digest "@every -5m": @every -5m0s is too short`}},
+		{"bad-schedule-every-1ns.yaml", []string{`:2:9: schedule.poll "@every 1ns": @every 1ns is too short`}},
+		{"bad-schedule-every-fraction.yaml", []string{`:2:9: schedule.poll "@every 1500ms": @every 1.5s is not a whole number of seconds`}},
+		{"bad-schedule-never.yaml", []string{`:3:11: schedule.digest "0 9 30 2 *": the schedule never fires`}},
+		{"bad-schedule-syntax.yaml", []string{`:2:9: schedule.poll "every minute": expected exactly 5 fields`}},
+	}
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		covered[tt.file] = true
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", tt.file)
+			_, err := Load(path)
+			if err == nil {
+				t.Fatal("Load accepted it")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), path+w) {
+					t.Errorf("errors lack %q:\n%v", path+w, err)
+				}
+			}
+			if got, want := strings.Count(err.Error(), "\n")+1, len(tt.want); got != want {
+				t.Errorf("got %d errors, want %d:\n%v", got, want, err)
+			}
+		})
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "bad-*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !covered[filepath.Base(f)] {
+			t.Errorf("%s has no case in TestBadFixtures", f)
+		}
+	}
+}
