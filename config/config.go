@@ -10,12 +10,15 @@
 package config
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,59 +141,57 @@ func Default() *Config {
 // source in error messages; getenv expands "${VAR}" (nil means os.LookupEnv).
 // The error, if any, is a yamlpos.List holding every problem found.
 func Parse(file string, r io.Reader, getenv func(string) (string, bool)) (*Config, error) {
-	if getenv == nil {
-		getenv = os.LookupEnv
-	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("config: read %s: %w", file, err)
 	}
-	cfg := Default()
-	cfg.File = file
-	if len(bytes.TrimSpace(data)) == 0 {
-		if err := cfg.validate(); err != nil {
-			return nil, err
-		}
-		return cfg, nil
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		_, errs := yamlpos.Decode(file, data, &struct{}{})
-		return nil, errs.Err()
-	}
-	if len(doc.Content) == 0 {
-		return cfg, cfg.validate()
-	}
-	root := doc.Content[0]
-	var errs yamlpos.List
-	expandEnv(file, root, getenv, &errs)
-	if len(errs) > 0 {
-		return nil, errs.Err()
-	}
-	// Decode into a zero feed list so a file's feeds replace the defaults
-	// rather than being appended to them.
-	if findNode(root, "feeds") != nil {
-		cfg.Feeds = nil
-	}
-	if errs := yamlpos.DecodeNode(file, root, cfg); len(errs) > 0 {
-		return nil, errs.Err()
-	}
-	cfg.root = root
-	if err := cfg.validate(); err != nil {
+	cfg, errs := parse(file, data, getenv)
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
+// parse decodes and validates data on top of the defaults. It returns the
+// configuration and every problem found: one bad value does not hide the
+// others. The configuration is only usable when there are no problems.
+func parse(file string, data []byte, getenv func(string) (string, bool)) (*Config, yamlpos.List) {
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	cfg := Default()
+	cfg.File = file
+	root, errs := yamlpos.Parse(file, data)
+	if len(errs) > 0 {
+		return cfg, errs
+	}
+	if root != nil {
+		expandEnv(file, root, getenv, &errs)
+		// Decode into a zero feed list so a file's feeds replace the
+		// defaults rather than being appended to them.
+		if feeds := findNode(root, "feeds"); feeds != nil {
+			cfg.Feeds = nil
+			if feeds.ShortTag() == "!!null" {
+				errs.Add(file, feeds, "feeds has no value; list feeds under it, write feeds: [] to poll none, or remove the key to poll the built-in feeds")
+			}
+		}
+		errs = append(errs, yamlpos.DecodeNode(file, root, cfg)...)
+		cfg.root = root
+	}
+	errs = append(errs, cfg.validate()...)
+	return cfg, errs
+}
+
 // Load reads the configuration file at path. When path is DefaultPath and no
 // such file exists, it returns the embedded defaults, so newsbot runs out of
-// the box; any other missing file is an error.
+// the box; any other missing file is an error. Besides what Parse checks, a
+// profiles path that does not exist is an error at the profiles key.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) && path == DefaultPath {
 			cfg := Default()
-			if err := cfg.validate(); err != nil {
+			if err := cfg.validate().Err(); err != nil {
 				return nil, err
 			}
 			return cfg, nil
@@ -198,7 +199,28 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("config: %w (pass --config FILE or set NEWSBOT_CONFIG)", err)
 	}
 	defer f.Close()
-	return Parse(path, f, nil)
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	cfg, errs := parse(path, data, nil)
+	if cfg.root != nil && cfg.Profiles != "" {
+		if _, err := os.Stat(cfg.Resolve(cfg.Profiles)); err != nil {
+			n := findNode(cfg.root, "profiles")
+			if n == nil {
+				n = &yaml.Node{Line: 1, Column: 1}
+			}
+			msg := err.Error()
+			if errors.Is(err, fs.ErrNotExist) {
+				msg = "no such file or directory"
+			}
+			errs.Add(path, n, "profiles %s: %s (a relative path is relative to the configuration file)", cfg.Resolve(cfg.Profiles), msg)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // Resolve returns p relative to the configuration file's directory, unless p
@@ -267,7 +289,7 @@ func findNode(n *yaml.Node, path ...string) *yaml.Node {
 }
 
 // validate checks values that parse but cannot work, with positions.
-func (c *Config) validate() error {
+func (c *Config) validate() yamlpos.List {
 	var errs yamlpos.List
 	bad := func(format string, args []any, path ...string) {
 		n := findNode(c.root, path...)
@@ -358,7 +380,42 @@ func (c *Config) validate() error {
 	if c.Digest.AlertInterval < 0 {
 		bad("digest.alert_interval must not be negative", nil, "digest", "alert_interval")
 	}
-	return errs.Err()
+	if c.HTTP.Listen != "" {
+		if err := checkListen(c.HTTP.Listen); err != nil {
+			bad("http.listen %q: %v", []any{c.HTTP.Listen, err}, "http", "listen")
+		}
+	}
+	return errs
+}
+
+// checkListen checks addr is a host:port that net.Listen can use: an
+// optional host (a name or an IP address; IPv6 in brackets) and a port number
+// from 0 to 65535.
+func checkListen(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		why := err.Error()
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			why = ae.Err
+		}
+		return fmt.Errorf("not a host:port address such as :9090 or 127.0.0.1:9090 (%s)", why)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	if host == "" || net.ParseIP(host) != nil {
+		return nil
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") ||
+			strings.ContainsFunc(label, func(r rune) bool {
+				return !(r == '-' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
+			}) {
+			return fmt.Errorf("host %q is neither an IP address nor a host name", host)
+		}
+	}
+	return nil
 }
 
 func (c *Config) fileName() string {

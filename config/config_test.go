@@ -57,8 +57,17 @@ func TestParseErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse accepted an invalid file")
 	}
-	// Unknown keys are reported first, all at once, with positions.
-	want := []string{"testdata/invalid.yaml:4:3: unknown key \"digets\""}
+	// Unknown keys and bad values are reported together, with positions.
+	want := []string{
+		"testdata/invalid.yaml:1:11: unknown timezone \"Mars/Olympus\"",
+		"testdata/invalid.yaml:3:9: schedule.poll \"every minute\"",
+		"testdata/invalid.yaml:4:3: unknown key \"digets\"",
+		"testdata/invalid.yaml:7:10: feed url \"ftp://example.org/feed\"",
+		"testdata/invalid.yaml:8:5: feed has no url",
+		"testdata/invalid.yaml:9:34: invalid duration \"soon\"",
+		"testdata/invalid.yaml:9:22: fetch.concurrency must be at least 1",
+		"testdata/invalid.yaml:11:12: slack.api_url \"not a url\"",
+	}
 	for _, w := range want {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("errors lack %q:\n%v", w, err)
@@ -169,6 +178,13 @@ func TestParseDuration(t *testing.T) {
 		{"d", 0, true},
 		{"-1d", 0, true},
 		{"week", 0, true},
+		{"NaNd", 0, true},
+		{"Infd", 0, true},
+		{"106751d", 106751 * 24 * time.Hour, false},
+		{"106752d", 0, true},
+		{"106751d24h", 0, true},
+		{"1d-5h", 0, true},
+		{"9999999999h", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -204,18 +220,43 @@ func TestReadProfilesDir(t *testing.T) {
 // and checks every expected error, with its position, is reported.
 func TestBadFixtures(t *testing.T) {
 	tests := []struct {
-		file string
-		want []string
+		file  string
+		want  []string
+		lines int // lines printed, when not one per want
 	}{
-		{"bad-schedule-tz.yaml", []string{`:3:9: schedule.poll "TZ=UTC": a TZ= prefix is not allowed`}},
-		{"bad-schedule-tz-empty.yaml", []string{`:2:9: schedule.poll "TZ= ": a TZ= prefix is not allowed`}},
-		{"bad-schedule-cron-tz.yaml", []string{`:4:11: schedule.digest "CRON_TZ=Asia/Kolkata 0 9 * * *": a CRON_TZ= prefix is not allowed: schedules run in the zone of the top-level timezone key`}},
-		{"bad-schedule-every-zero.yaml", []string{`:2:9: schedule.poll "@every 0s": @every 0s is too short: the least interval is 1s`}},
-		{"bad-schedule-every-negative.yaml", []string{`:2:11: schedule.digest "@every -5m": @every -5m0s is too short`}},
-		{"bad-schedule-every-1ns.yaml", []string{`:2:9: schedule.poll "@every 1ns": @every 1ns is too short`}},
-		{"bad-schedule-every-fraction.yaml", []string{`:2:9: schedule.poll "@every 1500ms": @every 1.5s is not a whole number of seconds`}},
-		{"bad-schedule-never.yaml", []string{`:3:11: schedule.digest "0 9 30 2 *": the schedule never fires`}},
-		{"bad-schedule-syntax.yaml", []string{`:2:9: schedule.poll "every minute": expected exactly 5 fields`}},
+		{"bad-schedule-tz.yaml", []string{`:3:9: schedule.poll "TZ=UTC": a TZ= prefix is not allowed`}, 0},
+		{"bad-schedule-tz-empty.yaml", []string{`:2:9: schedule.poll "TZ= ": a TZ= prefix is not allowed`}, 0},
+		{"bad-schedule-cron-tz.yaml", []string{`:4:11: schedule.digest "CRON_TZ=Asia/Kolkata 0 9 * * *": a CRON_TZ= prefix is not allowed: schedules run in the zone of the top-level timezone key`}, 0},
+		{"bad-schedule-every-zero.yaml", []string{`:2:9: schedule.poll "@every 0s": @every 0s is too short: the least interval is 1s`}, 0},
+		{"bad-schedule-every-negative.yaml", []string{`:2:11: schedule.digest "@every -5m": @every -5m0s is too short`}, 0},
+		{"bad-schedule-every-1ns.yaml", []string{`:2:9: schedule.poll "@every 1ns": @every 1ns is too short`}, 0},
+		{"bad-schedule-every-fraction.yaml", []string{`:2:9: schedule.poll "@every 1500ms": @every 1.5s is not a whole number of seconds`}, 0},
+		{"bad-schedule-never.yaml", []string{`:3:11: schedule.digest "0 9 30 2 *": the schedule never fires`}, 0},
+		{"bad-schedule-syntax.yaml", []string{`:2:9: schedule.poll "every minute": expected exactly 5 fields`}, 0},
+		{"bad-listen.yaml", []string{`:2:11: http.listen "not an address": not a host:port address such as :9090 or 127.0.0.1:9090 (missing port in address)`}, 0},
+		{"bad-listen-port.yaml", []string{`:2:11: http.listen ":99999": port "99999" is not a number from 0 to 65535`}, 0},
+		{"bad-listen-host.yaml", []string{`:2:11: http.listen "bad host:9090": host "bad host" is neither an IP address nor a host name`}, 0},
+		{"bad-concurrency-fraction.yaml", []string{`:3:16: expected a whole number, got 2.5`}, 0},
+		{"bad-max-body-overflow.yaml", []string{`:3:13: size "18014398509481985KiB" is too large`}, 0},
+		{"bad-window-overflow.yaml", []string{`:2:11: duration "200000d" is too long`}, 0},
+		{"bad-second-document.yaml", []string{`:3:1: a second YAML document starts here`}, 0},
+		{"bad-feeds-null.yaml", []string{`:2:8: feeds has no value; list feeds under it, write feeds: [] to poll none, or remove the key to poll the built-in feeds`}, 0},
+		{"bad-profiles-missing.yaml", []string{`:1:11: profiles ` + filepath.Join("testdata", "no-such-profiles.yaml") + `: no such file or directory`}, 0},
+		{"bad-utf8.yaml", []string{`:4:15: invalid YAML: invalid UTF-8 (byte 0xe9)`}, 0},
+		{"bad-many-errors.yaml", []string{
+			`:2:11: unknown timezone "Mars/Olympus"`,
+			`:4:9: schedule.poll "@every 0s": @every 0s is too short`,
+			`:5:3: unknown key "digets"`,
+			`:7:16: expected a whole number, got 2.5`,
+			`:8:12: invalid duration "soon"`,
+			`:9:13: invalid size "lots"`,
+			`:11:11: invalid duration "forever"`,
+			`:13:11: http.listen "not an address"`,
+		}, 0},
+		{"bad-too-many-errors.yaml", []string{
+			`:3:10: feed url "ftp://example.org/feed1" is not an http(s) URL`,
+			`:52:10: feed url "ftp://example.org/feed50" is not an http(s) URL`,
+		}, 51},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {
@@ -231,8 +272,15 @@ func TestBadFixtures(t *testing.T) {
 					t.Errorf("errors lack %q:\n%v", path+w, err)
 				}
 			}
-			if got, want := strings.Count(err.Error(), "\n")+1, len(tt.want); got != want {
-				t.Errorf("got %d errors, want %d:\n%v", got, want, err)
+			want := tt.lines
+			if want == 0 {
+				want = len(tt.want)
+			}
+			if got := strings.Count(err.Error(), "\n") + 1; got != want {
+				t.Errorf("got %d lines, want %d:\n%v", got, want, err)
+			}
+			if tt.lines > 0 && !strings.HasSuffix(err.Error(), "\n… and 10 more") {
+				t.Errorf("errors do not end with the count of the rest:\n%v", err)
 			}
 		})
 	}
@@ -244,5 +292,132 @@ func TestBadFixtures(t *testing.T) {
 		if !covered[filepath.Base(f)] {
 			t.Errorf("%s has no case in TestBadFixtures", f)
 		}
+	}
+}
+
+func TestParseByteSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ByteSize
+		err  string
+	}{
+		{"512", 512, ""},
+		{"10MiB", 10 << 20, ""},
+		{"1 GiB", 1 << 30, ""},
+		{"10MB", 10_000_000, ""},
+		{"8589934591GiB", 8589934591 << 30, ""},
+		{"8589934592GiB", 0, "too large"},
+		{"18014398509481985KiB", 0, "too large"},
+		{"99999999999999999999", 0, "too large"},
+		{"-1KiB", 0, "invalid size"},
+		{"lots", 0, "invalid size"},
+		{"1.5MiB", 0, "invalid size"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseByteSize(tt.in)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("ParseByteSize(%q) = %d, %v; want an error containing %q", tt.in, got, err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("ParseByteSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckListen(t *testing.T) {
+	tests := []struct {
+		addr string
+		err  string
+	}{
+		{":9090", ""},
+		{":0", ""},
+		{"127.0.0.1:9090", ""},
+		{"[::1]:9090", ""},
+		{"localhost:80", ""},
+		{"metrics.internal.:9090", ""},
+		{"not an address", "missing port"},
+		{"127.0.0.1", "missing port"},
+		{"::1:9090", "too many colons"},
+		{":99999", "not a number from 0 to 65535"},
+		{":-1", "not a number from 0 to 65535"},
+		{":http", "not a number from 0 to 65535"},
+		{"bad host:9090", "neither an IP address nor a host name"},
+		{"-bad:9090", "neither an IP address nor a host name"},
+		{"a..b:9090", "neither an IP address nor a host name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			err := checkListen(tt.addr)
+			if tt.err == "" {
+				if err != nil {
+					t.Fatalf("checkListen(%q): %v", tt.addr, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("checkListen(%q) = %v, want an error containing %q", tt.addr, err, tt.err)
+			}
+		})
+	}
+}
+
+// TestFeedsKey pins what each way of writing the feeds key means.
+func TestFeedsKey(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		feeds int // -1: the built-in feeds
+		err   string
+	}{
+		{"absent: built-in feeds", "store: x.db\n", -1, ""},
+		{"explicit empty list: no feeds", "feeds: []\n", 0, ""},
+		{"null", "feeds: ~\n", 0, "f.yaml:1:8: feeds has no value"},
+		{"no value", "feeds:\nstore: x.db\n", 0, "f.yaml:1:7: feeds has no value"},
+		{"one feed", "feeds:\n  - url: https://example.org/rss\n", 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("f.yaml", strings.NewReader(tt.in), env(nil))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("Parse = %v, want an error containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.feeds
+			if want < 0 {
+				want = len(DefaultFeeds())
+			}
+			if len(cfg.Feeds) != want {
+				t.Errorf("got %d feeds, want %d", len(cfg.Feeds), want)
+			}
+		})
+	}
+}
+
+// TestParseLeavesFilesAlone checks the profiles path is Load's to check:
+// Parse reads no file.
+func TestParseLeavesFilesAlone(t *testing.T) {
+	if _, err := Parse("f.yaml", strings.NewReader("profiles: no-such-profiles.yaml\n"), env(nil)); err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "newsbot.yaml")
+	if err := os.WriteFile(path, []byte("profiles: p.yaml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p.yaml"), BuiltinProfiles(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); err != nil {
+		t.Fatalf("Load with the profiles beside the file: %v", err)
 	}
 }
