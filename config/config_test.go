@@ -3,8 +3,10 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -420,4 +422,69 @@ func TestParseLeavesFilesAlone(t *testing.T) {
 	if _, err := Load(path); err != nil {
 		t.Fatalf("Load with the profiles beside the file: %v", err)
 	}
+}
+
+// FuzzLoadConfig checks that any configuration bytes give a configuration or
+// an error, never a panic, and that every error is positioned in the file.
+// Inputs are capped at 64 KiB so each run is quick: YAML size, not content,
+// is what costs time here, and real configuration files are far smaller.
+func FuzzLoadConfig(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, s := range []string{
+		"schedule: {poll: 'TZ=UTC', digest: 'CRON_TZ=UTC'}\n",
+		"schedule: {poll: '@every 1s', digest: '0 9 29 2 *'}\n",
+		"timezone: Asia/Kolkata\nschedule: {digest: '30 2 * * 0'}\n",
+		"fetch: {concurrency: 1e3, max_body: 9223372036854775807B, timeout: 106751d}\n",
+		"http: {listen: '[::1]:0'}\n",
+		"a: &a [x, *a]\n",
+		"feeds: [{url: ${X}}, {url: $${X}}]\nstore: ${T}\n",
+		"---\nstore: x.db\n...\n---\n",
+	} {
+		f.Add([]byte(s))
+	}
+	line := regexp.MustCompile(`^fuzz\.yaml:[1-9][0-9]*:[1-9][0-9]*: \S|^… and [0-9,]+ more$`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 64<<10 {
+			return
+		}
+		cfg, err := Parse("fuzz.yaml", bytes.NewReader(data), env(map[string]string{"X": "https://example.org/rss", "T": "t.db"}))
+		if err != nil {
+			if cfg != nil {
+				t.Fatal("Parse returned a configuration with an error")
+			}
+			for _, l := range strings.Split(err.Error(), "\n") {
+				if !line.MatchString(l) {
+					t.Fatalf("error line %q is not file:line:col: message", l)
+				}
+			}
+			return
+		}
+		// What Parse accepts, newsbot can run.
+		if cfg.Location == nil {
+			t.Fatal("no location")
+		}
+		for _, s := range []string{cfg.Schedule.Poll, cfg.Schedule.Digest} {
+			if _, err := ParseSchedule(s, cfg.Location, time.Now()); err != nil {
+				t.Fatalf("accepted schedule %q does not parse: %v", s, err)
+			}
+		}
+		if cfg.Fetch.Concurrency < 1 || cfg.Fetch.PerHost < 1 || cfg.Fetch.Timeout <= 0 || cfg.Fetch.MaxBody <= 0 {
+			t.Fatalf("accepted fetch settings %+v", cfg.Fetch)
+		}
+		if cfg.HTTP.Listen != "" {
+			if _, _, err := net.SplitHostPort(cfg.HTTP.Listen); err != nil {
+				t.Fatalf("accepted listen address %q: %v", cfg.HTTP.Listen, err)
+			}
+		}
+	})
 }

@@ -36,14 +36,17 @@ type Error struct {
 	Msg  string
 }
 
-// Error formats the problem as "file:line:col: message".
+// Error formats the problem as "file:line:col: message", on one line: line
+// breaks in the message (from a quoted value) are escaped.
 func (e *Error) Error() string {
 	file := e.File
 	if file == "" {
 		file = "<input>"
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Col, e.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Col, oneLine.Replace(e.Msg))
 }
+
+var oneLine = strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`)
 
 // NodeError returns an *Error positioned at n, with no file.
 func NodeError(n *yaml.Node, format string, args ...any) *Error {

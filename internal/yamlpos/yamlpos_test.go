@@ -70,6 +70,7 @@ func TestDecode(t *testing.T) {
 		{"invalid UTF-8 after multibyte", "title: \"é\xff\"\n", []string{"f.yaml:1:10: invalid YAML: invalid UTF-8 (byte 0xff)"}},
 		{"control character", "title: a\n\ntitle2: \x01\n", []string{"f.yaml:3:9: invalid YAML: control character U+0001"}},
 		{"BOM", "\uFEFFtitle: a\n", nil},
+		{"line break in a quoted value", "items: \"a\\nb\"\n", []string{"f.yaml:1:8: cannot use a str `a\\nb` into []yamlpos.inner"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
