@@ -171,6 +171,9 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 		// defaults rather than being appended to them.
 		if feeds := findNode(root, "feeds"); feeds != nil {
 			cfg.Feeds = nil
+			if feeds.Kind == yaml.AliasNode && feeds.Alias != nil {
+				feeds = feeds.Alias
+			}
 			if feeds.ShortTag() == "!!null" {
 				errs.Add(file, feeds, "feeds has no value; list feeds under it, write feeds: [] to poll none, or remove the key to poll the built-in feeds")
 			}
@@ -271,9 +274,13 @@ func expandEnv(file string, n *yaml.Node, getenv func(string) (string, bool), er
 	}
 }
 
-// findNode returns the value node at the given key path, or nil.
+// findNode returns the value node at the given key path, or nil. Aliases
+// on the way are followed; the node returned may be an alias.
 func findNode(n *yaml.Node, path ...string) *yaml.Node {
 	for _, key := range path {
+		if n != nil && n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
 		if n == nil || n.Kind != yaml.MappingNode {
 			return nil
 		}
@@ -317,6 +324,9 @@ func (c *Config) validate() yamlpos.List {
 		bad("store is empty; give a SQLite file path such as /var/lib/newsbot/newsbot.db", nil, "store")
 	}
 	feedsNode := findNode(c.root, "feeds")
+	if feedsNode != nil && feedsNode.Kind == yaml.AliasNode {
+		feedsNode = feedsNode.Alias
+	}
 	seen := map[string]bool{}
 	for i, f := range c.Feeds {
 		pos := func(format string, args ...any) {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +39,10 @@ func TestParseSchedule(t *testing.T) {
 		{spec: "@every 1ns", err: "too short"},
 		{spec: "@every 999ms", err: "too short"},
 		{spec: "@every 1500ms", err: "not a whole number of seconds"},
-		{spec: "@every", err: "needs a duration"},
-		{spec: "@every soon", err: "needs a duration"},
+		{spec: "@every", err: "unrecognized descriptor"},
+		{spec: "@every soon", err: "failed to parse duration"},
+		{spec: "@every  5s", err: "failed to parse duration"},
+		{spec: " @daily", err: "expected exactly 5 fields"},
 		{spec: "0 9 30 2 *", err: "never fires"},
 		{spec: "0 0 31 4 *", err: "never fires"},
 		{spec: "every minute", err: "expected exactly 5 fields"},
@@ -60,6 +63,11 @@ func TestParseSchedule(t *testing.T) {
 			}
 			if got := s.Next(now.In(kolkata)); !got.Equal(tt.next) {
 				t.Errorf("next run = %v, want %v", got, tt.next)
+			}
+			// What is checked is what the scheduler runs: AddFunc parses
+			// the same spec with cron.ParseStandard.
+			if lib, err := cron.ParseStandard(tt.spec); err != nil || !reflect.DeepEqual(lib, s) {
+				t.Errorf("cron.ParseStandard(%q) = %#v, %v; ParseSchedule gave %#v", tt.spec, lib, err, s)
 			}
 		})
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/robfig/cron/v3"
 
-	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/internal/pipeline"
 )
 
@@ -110,24 +109,22 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		m.lastDigestOK.SetToCurrentTime()
 	}
 
-	pollSpec, err := config.ParseSchedule(a.cfg.Schedule.Poll, a.cfg.Location, e.now())
-	if err != nil {
-		return usageError(fmt.Errorf("schedule.poll: %w", err))
+	if spec, err := cron.ParseStandard(a.cfg.Schedule.Poll); err == nil {
+		next := spec.Next(e.now())
+		a.pipeline.Interval = spec.Next(next).Sub(next)
 	}
-	digestSpec, err := config.ParseSchedule(a.cfg.Schedule.Digest, a.cfg.Location, e.now())
-	if err != nil {
-		return usageError(fmt.Errorf("schedule.digest: %w", err))
-	}
-	next := pollSpec.Next(e.now().In(a.cfg.Location))
-	a.pipeline.Interval = pollSpec.Next(next).Sub(next)
 	logger := cronLogger{e.log}
 	sched := cron.New(
 		cron.WithLocation(a.cfg.Location),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)),
 		cron.WithLogger(logger),
 	)
-	sched.Schedule(pollSpec, cron.FuncJob(poll))
-	sched.Schedule(digestSpec, cron.FuncJob(deliver))
+	if _, err := sched.AddFunc(a.cfg.Schedule.Poll, poll); err != nil {
+		return usageError(fmt.Errorf("schedule.poll: %w", err))
+	}
+	if _, err := sched.AddFunc(a.cfg.Schedule.Digest, deliver); err != nil {
+		return usageError(fmt.Errorf("schedule.digest: %w", err))
+	}
 
 	var srv *http.Server
 	if a.cfg.HTTP.Listen != "" {
