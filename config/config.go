@@ -10,15 +10,12 @@
 package config
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -161,9 +158,13 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 	}
 	cfg := Default()
 	cfg.File = file
-	root, errs := yamlpos.Parse(file, data)
-	if len(errs) > 0 {
-		return cfg, errs
+	var root *yaml.Node
+	var errs yamlpos.List
+	if len(bytes.TrimSpace(data)) > 0 {
+		root, errs = yamlpos.Parse(file, data)
+		if len(errs) > 0 {
+			return cfg, errs
+		}
 	}
 	if root != nil {
 		expandEnv(file, root, getenv, &errs)
@@ -181,7 +182,10 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 		errs = append(errs, yamlpos.DecodeNode(file, root, cfg)...)
 		cfg.root = root
 	}
-	errs = append(errs, cfg.validate()...)
+	if err := cfg.validate(); err != nil {
+		errs = append(errs, err.(yamlpos.List)...)
+	}
+	errs = append(errs, cfg.checkListen()...)
 	return cfg, errs
 }
 
@@ -194,7 +198,7 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		if os.IsNotExist(err) && path == DefaultPath {
 			cfg := Default()
-			if err := cfg.validate().Err(); err != nil {
+			if err := cfg.validate(); err != nil {
 				return nil, err
 			}
 			return cfg, nil
@@ -207,19 +211,7 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("config: read %s: %w", path, err)
 	}
 	cfg, errs := parse(path, data, nil)
-	if cfg.root != nil && cfg.Profiles != "" {
-		if _, err := os.Stat(cfg.Resolve(cfg.Profiles)); err != nil {
-			n := findNode(cfg.root, "profiles")
-			if n == nil {
-				n = &yaml.Node{Line: 1, Column: 1}
-			}
-			msg := err.Error()
-			if errors.Is(err, fs.ErrNotExist) {
-				msg = "no such file or directory"
-			}
-			errs.Add(path, n, "profiles %s: %s (a relative path is relative to the configuration file)", cfg.Resolve(cfg.Profiles), msg)
-		}
-	}
+	errs = append(errs, cfg.checkProfilesPath()...)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -296,7 +288,7 @@ func findNode(n *yaml.Node, path ...string) *yaml.Node {
 }
 
 // validate checks values that parse but cannot work, with positions.
-func (c *Config) validate() yamlpos.List {
+func (c *Config) validate() error {
 	var errs yamlpos.List
 	bad := func(format string, args []any, path ...string) {
 		n := findNode(c.root, path...)
@@ -390,42 +382,7 @@ func (c *Config) validate() yamlpos.List {
 	if c.Digest.AlertInterval < 0 {
 		bad("digest.alert_interval must not be negative", nil, "digest", "alert_interval")
 	}
-	if c.HTTP.Listen != "" {
-		if err := checkListen(c.HTTP.Listen); err != nil {
-			bad("http.listen %q: %v", []any{c.HTTP.Listen, err}, "http", "listen")
-		}
-	}
-	return errs
-}
-
-// checkListen checks addr is a host:port that net.Listen can use: an
-// optional host (a name or an IP address; IPv6 in brackets) and a port number
-// from 0 to 65535.
-func checkListen(addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		why := err.Error()
-		var ae *net.AddrError
-		if errors.As(err, &ae) {
-			why = ae.Err
-		}
-		return fmt.Errorf("not a host:port address such as :9090 or 127.0.0.1:9090 (%s)", why)
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
-	}
-	if host == "" || net.ParseIP(host) != nil {
-		return nil
-	}
-	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") ||
-			strings.ContainsFunc(label, func(r rune) bool {
-				return !(r == '-' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
-			}) {
-			return fmt.Errorf("host %q is neither an IP address nor a host name", host)
-		}
-	}
-	return nil
+	return errs.Err()
 }
 
 func (c *Config) fileName() string {
