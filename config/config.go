@@ -28,6 +28,10 @@ import (
 // DefaultPath is the configuration file used when --config is not given.
 const DefaultPath = "newsbot.yaml"
 
+// MaxErrors is how many problems of one file Parse and Load report; one last
+// line counts the rest.
+const MaxErrors = 100
+
 // Config is newsbot's whole configuration. The YAML key of each field is a
 // contract: scripts and documentation outside this repository use them.
 type Config struct {
@@ -143,7 +147,7 @@ func Parse(file string, r io.Reader, getenv func(string) (string, bool)) (*Confi
 		return nil, fmt.Errorf("config: read %s: %w", file, err)
 	}
 	cfg, errs := parse(file, data, getenv)
-	if err := errs.Err(); err != nil {
+	if err := errs.Capped(MaxErrors).Err(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -212,7 +216,7 @@ func Load(path string) (*Config, error) {
 	}
 	cfg, errs := parse(path, data, nil)
 	errs = append(errs, cfg.checkProfilesPath()...)
-	if err := errs.Err(); err != nil {
+	if err := errs.Capped(MaxErrors).Err(); err != nil {
 		return nil, err
 	}
 	return cfg, nil

@@ -50,8 +50,9 @@ func TestBadFixtures(t *testing.T) {
 		}, 0},
 		{"bad-too-many-errors.yaml", []string{
 			`:3:10: feed url "ftp://example.org/feed1" is not an http(s) URL`,
-			`:52:10: feed url "ftp://example.org/feed50" is not an http(s) URL`,
-		}, 51},
+			`:102:10: feed url "ftp://example.org/feed100" is not an http(s) URL`,
+			`:103:10: … and 10 more problems in this file (only the first 100 are shown)`,
+		}, 101},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {
@@ -73,9 +74,6 @@ func TestBadFixtures(t *testing.T) {
 			}
 			if got := strings.Count(err.Error(), "\n") + 1; got != want {
 				t.Errorf("got %d lines, want %d:\n%v", got, want, err)
-			}
-			if tt.lines > 0 && !strings.HasSuffix(err.Error(), "\n… and 10 more") {
-				t.Errorf("errors do not end with the count of the rest:\n%v", err)
 			}
 		})
 	}
@@ -174,7 +172,7 @@ func FuzzLoadConfig(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	line := regexp.MustCompile(`^fuzz\.yaml:[1-9][0-9]*:[1-9][0-9]*: \S|^… and [0-9,]+ more$`)
+	line := regexp.MustCompile(`^fuzz\.yaml:[1-9][0-9]*:[1-9][0-9]*: \S`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 64<<10 {
 			return

@@ -24,10 +24,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MaxShown is how many problems a List prints before summing up the rest as
-// "… and N more".
-const MaxShown = 50
-
 // Error is one problem at one position in one file.
 type Error struct {
 	File string
@@ -63,18 +59,28 @@ func ValueError(n *yaml.Node, format string, args ...any) error {
 // List is a list of problems. Its Error method prints one per line.
 type List []*Error
 
-// Error prints the problems one per line, the first MaxShown of them, and
-// then how many more there are.
+// Error prints every problem, one per line.
 func (l List) Error() string {
-	n := min(len(l), MaxShown)
-	lines := make([]string, n, n+1)
-	for i, e := range l[:n] {
+	lines := make([]string, len(l))
+	for i, e := range l {
 		lines[i] = e.Error()
 	}
-	if more := len(l) - n; more > 0 {
-		lines = append(lines, fmt.Sprintf("… and %s more", thousands(more)))
-	}
 	return strings.Join(lines, "\n")
+}
+
+// Capped returns l sorted by position and, when it holds more than max
+// problems, cut to the first max and one last problem, at the position of
+// the first one left out, that counts the rest: "… and 1,234 more problems in
+// this file (only the first 100 are shown)".
+func (l List) Capped(max int) List {
+	_ = l.Err() // sorts
+	if len(l) <= max {
+		return l
+	}
+	rest := l[max]
+	out := append(l[:max:max], &Error{File: rest.File, Line: rest.Line, Col: rest.Col,
+		Msg: fmt.Sprintf("… and %s more problems in this file (only the first %d are shown)", thousands(len(l)-max), max)})
+	return out
 }
 
 // thousands formats n with commas between groups of three digits.

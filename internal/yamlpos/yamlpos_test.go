@@ -90,19 +90,22 @@ func TestDecode(t *testing.T) {
 
 func TestListCapped(t *testing.T) {
 	var l List
-	for i := range MaxShown + 1234 {
-		l = append(l, &Error{File: "f.yaml", Line: i + 1, Col: 1, Msg: "bad"})
+	for i := range 1334 {
+		l = append(l, &Error{File: "f.yaml", Line: 1334 - i, Col: 1, Msg: "bad"})
 	}
-	out := l.Error()
-	lines := strings.Split(out, "\n")
-	if len(lines) != MaxShown+1 {
-		t.Fatalf("printed %d lines, want %d", len(lines), MaxShown+1)
+	short := l[:3].Capped(3)
+	if len(short) != 3 || short[0].Line != 1332 {
+		t.Errorf("a list within the cap changed: %v", short)
 	}
-	if last := lines[MaxShown]; last != "… and 1,234 more" {
-		t.Errorf("last line = %q", last)
+	lines := strings.Split(l.Capped(100).Error(), "\n")
+	if len(lines) != 101 {
+		t.Fatalf("printed %d lines, want 101", len(lines))
 	}
-	if lines[0] != "f.yaml:1:1: bad" {
-		t.Errorf("first line = %q", lines[0])
+	if lines[0] != "f.yaml:1:1: bad" || lines[99] != "f.yaml:100:1: bad" {
+		t.Errorf("first and last shown = %q, %q; want the first 100 by position", lines[0], lines[99])
+	}
+	if want := "f.yaml:101:1: … and 1,234 more problems in this file (only the first 100 are shown)"; lines[100] != want {
+		t.Errorf("last line = %q, want %q", lines[100], want)
 	}
 }
 
