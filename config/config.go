@@ -183,6 +183,9 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 				errs.Add(file, feeds, "feeds has no value; list feeds under it, write feeds: [] to poll none, or remove the key to poll the built-in feeds")
 			}
 		}
+		if p := findNode(root, "profiles"); p != nil && p.ShortTag() == "!!null" {
+			errs.Add(file, p, "profiles has no value; name a profile file or directory, or remove the key to use the built-in profiles")
+		}
 		errs = append(errs, yamlpos.DecodeNode(file, root, cfg)...)
 		cfg.root = root
 	}
