@@ -37,6 +37,7 @@ func TestBadFixtures(t *testing.T) {
 		{"bad-second-document.yaml", []string{`:3:1: a second YAML document starts here`}, 0},
 		{"bad-feeds-null.yaml", []string{`:2:8: feeds has no value; list feeds under it, write feeds: [] to poll none, or remove the key to poll the built-in feeds`}, 0},
 		{"bad-profiles-missing.yaml", []string{`:1:11: profiles ` + filepath.Join("testdata", "no-such-profiles.yaml") + `: no such file or directory`}, 0},
+		{"bad-profiles-empty-dir.yaml", []string{`:1:11: profiles ` + filepath.Join("testdata", "empty-profiles-dir") + `: the directory holds no .yaml or .yml file`}, 0},
 		{"bad-profiles-null.yaml", []string{`:2:10: profiles has no value; name a profile file or directory, or remove the key to use the built-in profiles`}, 0},
 		{"bad-utf8.yaml", []string{`:4:15: invalid YAML: invalid UTF-8 (byte 0xe9)`}, 0},
 		{"bad-many-errors.yaml", []string{
