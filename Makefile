@@ -20,6 +20,5 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$$(git describe --tags --always 2>/dev/null || echo dev)" -o bin/newsbot ./cmd/newsbot
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzLoadConfig -fuzztime 30s ./config
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./feeds
 	$(GO) test -run '^$$' -fuzz FuzzMatch -fuzztime 30s ./matcher

@@ -294,6 +294,15 @@ func findNode(n *yaml.Node, path ...string) *yaml.Node {
 	return n
 }
 
+// node returns the node at the key path of the file the configuration came
+// from, or a node at 1:1 when the file has no such key.
+func (c *Config) node(path ...string) *yaml.Node {
+	if n := findNode(c.root, path...); n != nil {
+		return n
+	}
+	return &yaml.Node{Line: 1, Column: 1}
+}
+
 // validate checks values that parse but cannot work, with positions.
 func (c *Config) validate() error {
 	var errs yamlpos.List

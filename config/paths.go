@@ -8,19 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/newsbot/newsbot/internal/yamlpos"
 )
-
-// node returns the node at the key path of the file the configuration came
-// from, or a node at 1:1 when the file has no such key.
-func (c *Config) node(path ...string) *yaml.Node {
-	if n := findNode(c.root, path...); n != nil {
-		return n
-	}
-	return &yaml.Node{Line: 1, Column: 1}
-}
 
 // checkProfilesPath reports, at the profiles key, a profiles path that does
 // not exist or a directory with no profile file in it. Only Load calls it:
