@@ -189,8 +189,12 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 		errs = append(errs, yamlpos.DecodeNode(file, root, cfg)...)
 		cfg.root = root
 	}
-	if err := cfg.validate(); err != nil {
-		errs = append(errs, err.(yamlpos.List)...)
+	switch err := cfg.validate().(type) {
+	case nil:
+	case yamlpos.List:
+		errs = append(errs, err...)
+	default:
+		errs.Add(file, cfg.node(), "%v", err)
 	}
 	errs = append(errs, cfg.checkListen()...)
 	return cfg, errs
@@ -199,7 +203,8 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 // Load reads the configuration file at path. When path is DefaultPath and no
 // such file exists, it returns the embedded defaults, so newsbot runs out of
 // the box; any other missing file is an error. Besides what Parse checks, a
-// profiles path that does not exist is an error at the profiles key.
+// profiles path that does not exist, or a profiles directory with no profile
+// file, is an error at the profiles key.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
