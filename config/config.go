@@ -19,7 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/newsbot/newsbot/digest"
@@ -29,6 +28,10 @@ import (
 
 // DefaultPath is the configuration file used when --config is not given.
 const DefaultPath = "newsbot.yaml"
+
+// MaxErrors is how many problems of one file Parse and Load report; one last
+// line counts the rest.
+const MaxErrors = 100
 
 // Config is newsbot's whole configuration. The YAML key of each field is a
 // contract: scripts and documentation outside this repository use them.
@@ -141,53 +144,69 @@ func Default() *Config {
 // source in error messages; getenv expands "${VAR}" (nil means os.LookupEnv).
 // The error, if any, is a yamlpos.List holding every problem found.
 func Parse(file string, r io.Reader, getenv func(string) (string, bool)) (*Config, error) {
-	if getenv == nil {
-		getenv = os.LookupEnv
-	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("config: read %s: %w", file, err)
 	}
-	cfg := Default()
-	cfg.File = file
-	if len(bytes.TrimSpace(data)) == 0 {
-		if err := cfg.validate(); err != nil {
-			return nil, err
-		}
-		return cfg, nil
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		_, errs := yamlpos.Decode(file, data, &struct{}{})
-		return nil, errs.Err()
-	}
-	if len(doc.Content) == 0 {
-		return cfg, cfg.validate()
-	}
-	root := doc.Content[0]
-	var errs yamlpos.List
-	expandEnv(file, root, getenv, &errs)
-	if len(errs) > 0 {
-		return nil, errs.Err()
-	}
-	// Decode into a zero feed list so a file's feeds replace the defaults
-	// rather than being appended to them.
-	if findNode(root, "feeds") != nil {
-		cfg.Feeds = nil
-	}
-	if errs := yamlpos.DecodeNode(file, root, cfg); len(errs) > 0 {
-		return nil, errs.Err()
-	}
-	cfg.root = root
-	if err := cfg.validate(); err != nil {
+	cfg, errs := parse(file, data, getenv)
+	if err := errs.Capped(MaxErrors).Err(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
+// parse decodes and validates data on top of the defaults. It returns the
+// configuration and every problem found: one bad value does not hide the
+// others. The configuration is only usable when there are no problems.
+func parse(file string, data []byte, getenv func(string) (string, bool)) (*Config, yamlpos.List) {
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	cfg := Default()
+	cfg.File = file
+	var root *yaml.Node
+	var errs yamlpos.List
+	if len(bytes.TrimSpace(data)) > 0 {
+		root, errs = yamlpos.Parse(file, data)
+		if len(errs) > 0 {
+			return cfg, errs
+		}
+	}
+	if root != nil {
+		expandEnv(file, root, getenv, &errs)
+		// Decode into a zero feed list so a file's feeds replace the
+		// defaults rather than being appended to them.
+		if feeds := findNode(root, "feeds"); feeds != nil {
+			cfg.Feeds = nil
+			if feeds.Kind == yaml.AliasNode && feeds.Alias != nil {
+				feeds = feeds.Alias
+			}
+			if feeds.ShortTag() == "!!null" {
+				errs.Add(file, feeds, "feeds has no value; list feeds under it, write feeds: [] to poll none, or remove the key to poll the built-in feeds")
+			}
+		}
+		if p := findNode(root, "profiles"); p != nil && p.ShortTag() == "!!null" {
+			errs.Add(file, p, "profiles has no value; name a profile file or directory, or remove the key to use the built-in profiles")
+		}
+		errs = append(errs, yamlpos.DecodeNode(file, root, cfg)...)
+		cfg.root = root
+	}
+	switch err := cfg.validate().(type) {
+	case nil:
+	case yamlpos.List:
+		errs = append(errs, err...)
+	default:
+		errs.Add(file, cfg.node(), "%v", err)
+	}
+	errs = append(errs, cfg.checkListen()...)
+	return cfg, errs
+}
+
 // Load reads the configuration file at path. When path is DefaultPath and no
 // such file exists, it returns the embedded defaults, so newsbot runs out of
-// the box; any other missing file is an error.
+// the box; any other missing file is an error. Besides what Parse checks, a
+// profiles path that does not exist, or a profiles directory with no profile
+// file, is an error at the profiles key.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -201,7 +220,16 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("config: %w (pass --config FILE or set NEWSBOT_CONFIG)", err)
 	}
 	defer f.Close()
-	return Parse(path, f, nil)
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	cfg, errs := parse(path, data, nil)
+	errs = append(errs, cfg.checkProfilesPath()...)
+	if err := errs.Capped(MaxErrors).Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // Resolve returns p relative to the configuration file's directory, unless p
@@ -252,9 +280,13 @@ func expandEnv(file string, n *yaml.Node, getenv func(string) (string, bool), er
 	}
 }
 
-// findNode returns the value node at the given key path, or nil.
+// findNode returns the value node at the given key path, or nil. Aliases
+// on the way are followed; the node returned may be an alias.
 func findNode(n *yaml.Node, path ...string) *yaml.Node {
 	for _, key := range path {
+		if n != nil && n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
 		if n == nil || n.Kind != yaml.MappingNode {
 			return nil
 		}
@@ -267,6 +299,15 @@ func findNode(n *yaml.Node, path ...string) *yaml.Node {
 		n = next
 	}
 	return n
+}
+
+// node returns the node at the key path of the file the configuration came
+// from, or a node at 1:1 when the file has no such key.
+func (c *Config) node(path ...string) *yaml.Node {
+	if n := findNode(c.root, path...); n != nil {
+		return n
+	}
+	return &yaml.Node{Line: 1, Column: 1}
 }
 
 // validate checks values that parse but cannot work, with positions.
@@ -289,16 +330,18 @@ func (c *Config) validate() error {
 	} else {
 		c.Location = loc
 	}
-	if _, err := cron.ParseStandard(c.Schedule.Poll); err != nil {
-		bad("schedule.poll %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Poll, err}, "schedule", "poll")
-	}
-	if _, err := cron.ParseStandard(c.Schedule.Digest); err != nil {
-		bad("schedule.digest %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Digest, err}, "schedule", "digest")
+	for _, s := range []struct{ key, spec string }{{"poll", c.Schedule.Poll}, {"digest", c.Schedule.Digest}} {
+		if _, err := ParseSchedule(s.spec, c.Location, time.Now()); err != nil {
+			bad("schedule.%s %q: %v", []any{s.key, s.spec, err}, "schedule", s.key)
+		}
 	}
 	if c.Store.Value() == "" {
 		bad("store is empty; give a SQLite file path such as /var/lib/newsbot/newsbot.db", nil, "store")
 	}
 	feedsNode := findNode(c.root, "feeds")
+	if feedsNode != nil && feedsNode.Kind == yaml.AliasNode {
+		feedsNode = feedsNode.Alias
+	}
 	seen := map[string]bool{}
 	for i, f := range c.Feeds {
 		pos := func(format string, args ...any) {

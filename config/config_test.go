@@ -58,8 +58,17 @@ func TestParseErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse accepted an invalid file")
 	}
-	// Unknown keys are reported first, all at once, with positions.
-	want := []string{"testdata/invalid.yaml:4:3: unknown key \"digets\""}
+	// Unknown keys and bad values are reported together, with positions.
+	want := []string{
+		"testdata/invalid.yaml:1:11: unknown timezone \"Mars/Olympus\"",
+		"testdata/invalid.yaml:3:9: schedule.poll \"every minute\"",
+		"testdata/invalid.yaml:4:3: unknown key \"digets\"",
+		"testdata/invalid.yaml:7:10: feed url \"ftp://example.org/feed\"",
+		"testdata/invalid.yaml:8:5: feed has no url",
+		"testdata/invalid.yaml:9:34: invalid duration \"soon\"",
+		"testdata/invalid.yaml:9:22: fetch.concurrency must be at least 1",
+		"testdata/invalid.yaml:11:12: slack.api_url \"not a url\"",
+	}
 	for _, w := range want {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("errors lack %q:\n%v", w, err)
@@ -184,6 +193,13 @@ func TestParseDuration(t *testing.T) {
 		{"d", 0, true},
 		{"-1d", 0, true},
 		{"week", 0, true},
+		{"NaNd", 0, true},
+		{"Infd", 0, true},
+		{"106751d", 106751 * 24 * time.Hour, false},
+		{"106752d", 0, true},
+		{"106751d24h", 0, true},
+		{"1d-5h", 0, true},
+		{"9999999999h", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

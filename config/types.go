@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -17,27 +19,35 @@ import (
 type Duration time.Duration
 
 // ParseDuration parses Go durations and whole or fractional days ("7d",
-// "1.5d", "2d12h").
+// "1.5d", "2d12h"). Negative days and durations beyond time.Duration's range
+// (about 292 years) are errors.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
+	bad := fmt.Errorf("invalid duration %q: use Go units (30s, 15m, 12h) or days (7d)", s)
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		days, err := strconv.ParseFloat(s[:i], 64)
-		if err != nil || days < 0 {
-			return 0, fmt.Errorf("invalid duration %q: use Go units (30s, 15m, 12h) or days (7d)", s)
+		if err != nil || !(days >= 0) { // !(>=) also refuses NaN
+			return 0, bad
+		}
+		if days*float64(24*time.Hour) >= math.MaxInt64 {
+			return 0, fmt.Errorf("duration %q is too long", s)
 		}
 		d := time.Duration(days * float64(24*time.Hour))
 		if rest := s[i+1:]; rest != "" {
 			r, err := time.ParseDuration(rest)
-			if err != nil {
-				return 0, fmt.Errorf("invalid duration %q: use Go units (30s, 15m, 12h) or days (7d)", s)
+			if err != nil || r < 0 {
+				return 0, bad
+			}
+			if d > math.MaxInt64-r {
+				return 0, fmt.Errorf("duration %q is too long", s)
 			}
 			d += r
 		}
 		return d, nil
 	}
-	d, err := time.ParseDuration(s)
+	d, err := time.ParseDuration(s) // refuses values out of range
 	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q: use Go units (30s, 15m, 12h) or days (7d)", s)
+		return 0, bad
 	}
 	return d, nil
 }
@@ -46,7 +56,7 @@ func ParseDuration(s string) (time.Duration, error) {
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return yamlpos.NodeError(n, "%v", err)
+		return yamlpos.ValueError(n, "%v", err)
 	}
 	*d = Duration(v)
 	return nil
@@ -71,17 +81,21 @@ var byteUnits = []struct {
 	{"B", 1},
 }
 
-// ParseByteSize parses a size such as "10MiB".
+// ParseByteSize parses a size such as "10MiB". A size beyond 8 EiB, the
+// range of an int64, is an error rather than a wrapped value.
 func ParseByteSize(s string) (ByteSize, error) {
 	s = strings.TrimSpace(s)
-	mult := int64(1)
+	num, mult := s, int64(1)
 	for _, u := range byteUnits {
 		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			num, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
 			break
 		}
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseInt(num, 10, 64)
+	if errors.Is(err, strconv.ErrRange) || (err == nil && n > math.MaxInt64/mult) {
+		return 0, fmt.Errorf("size %q is too large", s)
+	}
 	if err != nil || n < 0 {
 		return 0, fmt.Errorf("invalid size %q: use bytes or a unit such as 512KiB, 10MiB", s)
 	}
@@ -92,7 +106,7 @@ func ParseByteSize(s string) (ByteSize, error) {
 func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseByteSize(n.Value)
 	if err != nil {
-		return yamlpos.NodeError(n, "%v", err)
+		return yamlpos.ValueError(n, "%v", err)
 	}
 	*b = v
 	return nil
@@ -164,7 +178,7 @@ func (h hidden[R]) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(h
 // UnmarshalYAML reads the value, without surrounding spaces.
 func (h *hidden[R]) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return yamlpos.NodeError(n, "expected a string")
+		return yamlpos.ValueError(n, "expected a string")
 	}
 	h.v = strings.TrimSpace(n.Value)
 	return nil
