@@ -21,14 +21,26 @@ func TestSpellings(t *testing.T) {
 		{"us is not a plural", Term{Text: "Indus"}, []string{"indus"}},
 		{"short words stay", Term{Text: "US"}, []string{"us"}},
 		{"Hindi oblique plural", Term{Text: "टैरिफ"}, []string{"टैरिफ", "टैरिफों"}},
-		{"dots", Term{Text: "U.S.", Case: true}, []string{"u s", "us"}},
+		{"dots", Term{Text: "U.S.", Case: true}, []string{"u s", "US"}},
+		{"dotted abbreviation closes up in capitals", Term{Text: "U.S."}, []string{"u s", "US"}},
+		{"lower-case dotted abbreviation too", Term{Text: "u.s."}, []string{"u s", "US"}},
+		{"mixed case kept as written", Term{Text: "Ph.D."}, []string{"ph d", "PhD"}},
+		{"all dots close up together", Term{Text: "U.S.A."}, []string{"u s a", "USA"}},
+		{"no plural of a closed-up abbreviation", Term{Text: "S.T.E.M."}, []string{"s t e m", "STEM"}},
+		{"more than maxJoins dots", Term{Text: "A.B.C.D.E.F."}, []string{"a b c d e f", "ABCDEF"}},
+		{"abbreviation in a phrase", Term{Text: "U.N. council"}, []string{"u n council", "u n councils", "UN council", "UN councils"}},
+		{"decimal point", Term{Text: "1.5 degree"}, []string{"1 5 degree", "1 5 degrees"}},
 		{"nothing", Term{Text: "—"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, v := range spellings(tt.term) {
-				got = append(got, strings.Join(v, " "))
+				ws := slices.Clone(v.words)
+				for _, c := range v.caps {
+					ws[c.i] = c.written // shown in the capitals it needs
+				}
+				got = append(got, strings.Join(ws, " "))
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("spellings(%q) = %q, want %q", tt.term.Text, got, tt.want)

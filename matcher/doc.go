@@ -46,12 +46,34 @@
 // NFKC, Unicode case folding, zero-width joiners and the Devanagari nukta
 // removed ("टैरिफ़" = "टैरिफ").
 //
+// Capitals are evidence only where lower case was possible. A
+// case-sensitive hit does not count in text written in capitals: when the
+// nearest cased words on either side of it (up to six each way) are all in
+// capitals, as in the headline "LET US BUILD TRUST", neither "US" nor
+// "TRUST" hits, because "INDIA, US BUILD TRUST" is spelled the same way
+// whether it means the country and the initiative or the pronoun and the
+// word. The body, usually in mixed case, then decides. A word in a script
+// without case (Devanagari) counts as lower case: "भारत-अमेरिका TRUST पहल"
+// is not text in capitals.
+//
 // Spelling variants come free:
 //   - A hyphen, dash, dot or slash between two words of a term also matches
 //     a space or nothing there: "INDUS-X" matches "INDUS X", "Indus–X",
-//     "Indus—X" and "INDUSX"; "U.S." matches "US" and "U.S". Write the
-//     hyphenated form: a term written "INDUS X" or "INDUSX" matches only
-//     the spaced or the closed-up spelling.
+//     "Indus—X" and "INDUSX". Write the hyphenated form: a term written
+//     "INDUS X" or "INDUSX" matches only the spaced or the closed-up
+//     spelling.
+//   - Dotted abbreviations are not ordinary words. A run of single dots
+//     between words ("U.S.", "U.N.", "S.T.E.M.", "Ph.D.") closes up as a
+//     whole or not at all, and closed up it matches only in capitals as
+//     written, or all in capitals: "U.S." matches "U.S.", "U.S", "U. S.",
+//     "u.s." and "US", never "us" or "Us"; "U.N." never "Un" (Kim Jong Un);
+//     "Ph.D." matches "PhD" and "PHD", not "phd"; a term written in lower
+//     case ("u.s.") closes up in capitals ("US"). The rule needs no word
+//     list: a closed-up abbreviation is written in capitals in news text,
+//     and many are ordinary words in lower case (us, un, stem, who, it),
+//     including names no English word list holds. A closed-up abbreviation
+//     takes no plural. A dot between two numbers is a decimal point:
+//     "1.5" never matches "15".
 //   - The last word of a case-insensitive, non-exact term also matches its
 //     singular or plural: tariff/tariffs, duty/duties, levy/levies,
 //     tax/taxes, group/groups, and in Devanagari टैरिफ/टैरिफों. Other
@@ -65,7 +87,8 @@
 //     each word's byte span in the original text;
 //  2. finds every occurrence of every term of every profile in one pass per
 //     field (a single automaton), and drops case-sensitive occurrences whose
-//     letters differ in case from the term;
+//     letters differ in case from the term, closed-up abbreviations not in
+//     capitals, and both of these where the text is written in capitals;
 //  3. for each profile with at least one trigger occurrence: hides the
 //     occurrences that overlap one of the profile's ignore: phrases (in
 //     "Press Trust of India", neither "Trust" nor "India" counts);

@@ -88,3 +88,36 @@ func TestSeeds(t *testing.T) {
 		})
 	}
 }
+
+// TestBuiltinUsIsNotUS checks the built-in profiles on the pronoun "us" and
+// on text in capitals (issue 10): "us"/"Us" is never the United States, and
+// in an all-capitals headline "US" and "TRUST" are ambiguous ("LET US BUILD
+// TRUST" against "INDIA, US BUILD TRUST"), so capitals alone decide nothing
+// there; a mixed-case body does.
+func TestBuiltinUsIsNotUS(t *testing.T) {
+	m := builtin(t)
+	tests := []struct {
+		name string
+		doc  Document
+		want []string
+	}{
+		{"pronoun with TRUST and India", Document{Title: "Let us all build TRUST with India"}, nil},
+		{"pronoun next to tariffs", Document{Title: "Tariffs on Chinese solar panels will protect us as Indian makers say"}, nil},
+		{"Us in a title-case headline", Document{Title: "Tariffs Will Protect Us, Say Indian Solar Makers"}, nil},
+		{"all capitals, pronoun", Document{Title: "LET US ALL BUILD TRUST WITH INDIA"}, nil},
+		{"all capitals, ambiguous", Document{Title: "INDIA, US BUILD TRUST"}, nil},
+		{"all capitals title, mixed-case body", Document{Title: "INDIA, US BUILD TRUST", Body: "New Delhi and Washington reviewed the TRUST initiative on Tuesday."}, []string{"TRUST"}},
+		{"mixed case: capitals are the evidence", Document{Title: "India, US build TRUST in chips"}, []string{"TRUST"}},
+		{"US in capitals", Document{Title: "US tariffs on Indian shrimp to rise"}, []string{"tariffs"}},
+		{"U.S. dotted", Document{Title: "U.S. tariffs on Indian shrimp to rise"}, []string{"tariffs"}},
+		{"pronoun and country", Document{Title: "Tell us why India pays a 50% US tariff"}, []string{"tariffs"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits := m.Match(tt.doc)
+			if got := profileNames(hits); !slices.Equal(got, tt.want) {
+				t.Errorf("profiles = %v, want %v (hits %+v)", got, tt.want, hits)
+			}
+		})
+	}
+}
