@@ -3,6 +3,7 @@ package matcher
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,7 +19,10 @@ type Hit struct {
 	Profile string
 	// Terms are the distinct terms that made the profile match — triggers
 	// and the context they needed — as written in the profile, in the order
-	// the profile first uses them.
+	// the profile first uses them. Words that several terms cover count as
+	// one hit, listed and scored once under one term: the one written as
+	// the text ("US" for "US", "U.S." for "U.S."), else the first the
+	// profile uses.
 	Terms []string
 	// Score ranks hits: each distinct trigger term adds the profile's title
 	// weight if it is in the title and its body weight if it is in the body;
@@ -440,14 +444,53 @@ func (s *scratch) near(o occ, r *rule, record bool) bool {
 	return true
 }
 
+// onePerSpan keeps, of the occurrences idx (ascending indices into occs)
+// that cover the same words, one: the term written exactly as the text
+// ("US" for the text "US", not "U.S."), else the one written like it but
+// for case, else the one the profile uses first. One hit is listed, and
+// scored, once.
+func (m *Matcher) onePerSpan(s *scratch, p *profile, idx []int32) []int32 {
+	type spanKey struct{ field, ts, te int32 }
+	best := make(map[spanKey]int32, len(idx))
+	better := func(a, b int32) bool { // is occurrence a a better name for its span than b?
+		oa, ob := s.occs[a], s.occs[b]
+		w := s.words[oa.field]
+		text := s.text[oa.field][w[oa.ts].start:w[oa.te-1].end]
+		ta, tb := m.terms[oa.term], m.terms[ob.term]
+		if (ta == text) != (tb == text) {
+			return ta == text
+		}
+		if ea, eb := strings.EqualFold(ta, text), strings.EqualFold(tb, text); ea != eb {
+			return ea
+		}
+		return p.rank[oa.term] < p.rank[ob.term]
+	}
+	for _, i := range idx {
+		o := s.occs[i]
+		k := spanKey{o.field, o.ts, o.te}
+		if j, ok := best[k]; !ok || better(i, j) {
+			best[k] = i
+		}
+	}
+	if len(best) == len(idx) {
+		return idx
+	}
+	return slices.DeleteFunc(idx, func(i int32) bool {
+		o := s.occs[i]
+		return best[spanKey{o.field, o.ts, o.te}] != i
+	})
+}
+
 // hit builds the Hit from the occurrences the firing rules used.
 func (m *Matcher) hit(s *scratch, p *profile) Hit {
 	all := append(s.used, s.trigUsed...)
 	slices.Sort(all)
 	all = slices.Compact(all)
+	all = m.onePerSpan(s, p, all)
 	trig := s.trigUsed
 	slices.Sort(trig)
 	trig = slices.Compact(trig)
+	trig = slices.DeleteFunc(trig, func(i int32) bool { _, ok := slices.BinarySearch(all, i); return !ok })
 
 	h := Hit{Profile: p.info.Name}
 	var terms []int32

@@ -88,6 +88,10 @@ func TestMatchLanguage(t *testing.T) {
 		{"acronym in Hindi text", one("      - any: [{term: TRUST, case: true}]\n"), Document{Body: "भारत-अमेरिका TRUST पहल"}, true, []string{"TRUST"}},
 		{"capitals title, mixed body", one("      - any: [{term: TRUST, case: true}]\n"), Document{Title: "INDIA, US BUILD TRUST", Body: "The TRUST initiative"}, true, []string{"TRUST"}},
 		{"numbers do not make capitals", one("      - any: [{term: TRUST, case: true}]\n"), Document{Body: "2025 TRUST 10"}, true, []string{"TRUST"}},
+		// One hit of one span is listed once, under the term written as the text.
+		{"one span, two terms: US", one("      - any: [tariff]\n        near: [[U.S., {term: US, case: true}]]\n        within: 3\n"), Document{Body: "US tariffs"}, true, []string{"tariff", "US"}},
+		{"one span, two terms: U.S.", one("      - any: [tariff]\n        near: [[{term: US, case: true}, U.S.]]\n        within: 3\n"), Document{Body: "U.S. tariffs"}, true, []string{"tariff", "U.S."}},
+		{"one span, two terms: first in the profile", one("      - any: [tariff]\n        near: [[U.S., {term: US, case: true}]]\n        within: 3\n"), Document{Body: "U.S tariffs"}, true, []string{"tariff", "U.S."}},
 		{"ampersand is and", one("      - any: [Research and Development]\n"), Document{Body: "Defence Research & Development"}, true, []string{"Research and Development"}},
 		{"curly quotes", one("      - any: [India's tariffs]\n"), Document{Body: "India’s tariffs"}, true, []string{"India's tariffs"}},
 		// Plurals.
@@ -121,6 +125,26 @@ func TestMatchLanguage(t *testing.T) {
 				t.Errorf("terms = %q, want %q", hits[0].Terms, tt.terms)
 			}
 		})
+	}
+}
+
+// TestMatchOneSpanOnce checks that two terms hitting the same words make
+// one listed term, one span and one score (issue 15: "matched: US, U.S.").
+func TestMatchOneSpanOnce(t *testing.T) {
+	m := compileYAML(t, one("      - any: [U.S., {term: US, case: true}, tariff]\n"))
+	hits := m.Match(Document{Title: "US tariff"})
+	if len(hits) != 1 {
+		t.Fatalf("hits = %+v", hits)
+	}
+	h := hits[0]
+	if want := []string{"US", "tariff"}; !slices.Equal(h.Terms, want) {
+		t.Errorf("terms = %q, want %q", h.Terms, want)
+	}
+	if len(h.Spans) != 2 || h.Spans[0].Term != "US" {
+		t.Errorf("spans = %+v, want one for US and one for tariff", h.Spans)
+	}
+	if h.Score != 6 {
+		t.Errorf("score = %v, want 6 (two title hits at weight 3)", h.Score)
 	}
 }
 
