@@ -22,3 +22,4 @@ build:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./feeds
 	$(GO) test -run '^$$' -fuzz FuzzMatch -fuzztime 30s ./matcher
+	$(GO) test -run '^$$' -fuzz FuzzLoadProfiles -fuzztime 30s ./config

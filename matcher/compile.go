@@ -69,11 +69,15 @@ type termKey struct {
 
 type compiler struct {
 	m        *Matcher
-	errs     yamlpos.List
+	errs     errorList
 	seenErr  map[string]bool
 	termIDs  map[termKey]int32
 	patIDs   map[string]int32
 	patterns [][]int32
+	// mark[id] == stamp when term id is already in the list being resolved:
+	// a set that costs nothing to clear.
+	mark  []uint32
+	stamp uint32
 }
 
 // Compile builds one Matcher from the profiles of one or more files, in the
@@ -97,7 +101,7 @@ func Compile(specs []Spec) (*Matcher, error) {
 		}
 		c.profile(s)
 	}
-	if err := c.errs.Err(); err != nil {
+	if err := c.errs.err(); err != nil {
 		return nil, err
 	}
 	c.m.pool.New = func() any { return c.m.newScratch() }
@@ -129,7 +133,7 @@ func (c *compiler) errorf(p Pos, format string, args ...any) {
 	e := &yamlpos.Error{File: p.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)}
 	if k := e.Error(); !c.seenErr[k] {
 		c.seenErr[k] = true
-		c.errs = append(c.errs, e)
+		c.errs.add(e)
 	}
 }
 
@@ -186,6 +190,7 @@ func (c *compiler) profile(s *Spec) {
 // duplicates, in order.
 func (c *compiler) terms(s *Spec, ts []Term) []int32 {
 	var out []int32
+	c.stamp++
 	c.resolve(s, ts, &out, nil)
 	return out
 }
@@ -195,7 +200,8 @@ func (c *compiler) terms(s *Spec, ts []Term) []int32 {
 func (c *compiler) resolve(s *Spec, ts []Term, out *[]int32, via []string) {
 	for _, t := range ts {
 		if t.Ref == "" {
-			if id, ok := c.term(t); ok && !slices.Contains(*out, id) {
+			if id, ok := c.term(t); ok && c.mark[id] != c.stamp {
+				c.mark[id] = c.stamp
 				*out = append(*out, id)
 			}
 			continue
@@ -239,6 +245,7 @@ func (c *compiler) term(t Term) (int32, bool) {
 	id := int32(len(c.m.terms))
 	c.termIDs[k] = id
 	c.m.terms = append(c.m.terms, t.Text)
+	c.mark = append(c.mark, 0)
 	cf := ""
 	if t.Case {
 		cf = caseFormOf(t.Text)
@@ -338,6 +345,9 @@ func spellings(t Term) []spelling {
 	var dotted []bool
 	for i := 0; i+1 < len(words); i++ {
 		unit[i] = -1
+		if words[i].end > words[i+1].start {
+			continue // two words of one character, such as "½"
+		}
 		gap := t.Text[words[i].end:words[i+1].start]
 		if gap == "" || strings.IndexFunc(gap, func(r rune) bool { return !isJoiner(r) }) >= 0 {
 			continue
@@ -360,14 +370,14 @@ func spellings(t Term) []spelling {
 	} else {
 		masks = []int{0, 1<<len(dotted) - 1}
 	}
-	var out []spelling
-	seen := map[string]bool{}
+	var out []spelling // a handful: at most 2 << maxJoins
 	add := func(s spelling) {
-		k := strings.Join(s.words, " ")
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, s)
+		for _, o := range out {
+			if slices.Equal(o.words, s.words) {
+				return
+			}
 		}
+		out = append(out, s)
 	}
 	for _, m := range masks {
 		var s spelling
