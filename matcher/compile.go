@@ -22,8 +22,16 @@ type Matcher struct {
 	terms     []string   // per term id: the term as written
 	triggerOf [][]int32  // per term id: the profiles it can trigger, ascending
 	profiles  []profile
+	warnings  yamlpos.List
 	pool      sync.Pool // of *scratch
 }
+
+// Warnings returns what Compile found suspicious but not wrong, each as
+// "file:line:col: message": rules that can never fire and triggers that
+// never count in a profile that can still match (see checkReachable). The
+// caller shows them (newsbot validate prints them); they do not stop
+// loading.
+func (m *Matcher) Warnings() yamlpos.List { return m.warnings }
 
 // patRef ties an automaton pattern to a term. Case-sensitive terms compare
 // the matched words' case forms with caseForm; closed-up dotted
@@ -70,6 +78,7 @@ type termKey struct {
 type compiler struct {
 	m        *Matcher
 	errs     errorList
+	warns    errorList
 	seenErr  map[string]bool
 	termIDs  map[termKey]int32
 	patIDs   map[string]int32
@@ -78,6 +87,16 @@ type compiler struct {
 	// a set that costs nothing to clear.
 	mark  []uint32
 	stamp uint32
+	// Per term id: its spellings as word ids, and where it was first written.
+	spells  [][]spellIDs
+	termPos []Pos
+}
+
+// spellIDs is one spelling of a term as word ids; caseFree when it matches
+// in any case (not case-sensitive, no closed-up abbreviation).
+type spellIDs struct {
+	ids      []int32
+	caseFree bool
 }
 
 // Compile builds one Matcher from the profiles of one or more files, in the
@@ -104,7 +123,11 @@ func Compile(specs []Spec) (*Matcher, error) {
 	if err := c.errs.err(); err != nil {
 		return nil, err
 	}
-	c.m.pool.New = func() any { return c.m.newScratch() }
+	if err := c.warns.err(); err != nil {
+		c.m.warnings = err.(yamlpos.List)
+	}
+	m := c.m // not c: the pool must not keep the compiler's tables alive
+	m.pool.New = func() any { return m.newScratch() }
 	c.m.ac = buildAutomaton(c.patterns, len(c.m.vocab))
 	c.m.triggerOf = make([][]int32, len(c.m.terms))
 	for pi, p := range c.m.profiles {
@@ -127,6 +150,11 @@ func (p Pos) String() string {
 		file = "<input>"
 	}
 	return file + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
+}
+
+// warnf records a warning: something that works but is surely not meant.
+func (c *compiler) warnf(p Pos, format string, args ...any) {
+	c.warns.add(&yamlpos.Error{File: p.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (c *compiler) errorf(p Pos, format string, args ...any) {
@@ -183,6 +211,7 @@ func (c *compiler) profile(s *Spec) {
 	}
 	p.ignore = c.terms(s, s.Ignore)
 	p.none = c.terms(s, s.None)
+	c.checkReachable(s, &p)
 	c.m.profiles = append(c.m.profiles, p)
 }
 
@@ -246,6 +275,8 @@ func (c *compiler) term(t Term) (int32, bool) {
 	c.termIDs[k] = id
 	c.m.terms = append(c.m.terms, t.Text)
 	c.mark = append(c.mark, 0)
+	c.termPos = append(c.termPos, t.pos)
+	c.spells = append(c.spells, make([]spellIDs, 0, len(vs)))
 	cf := ""
 	if t.Case {
 		cf = caseFormOf(t.Text)
@@ -263,6 +294,7 @@ func (c *compiler) term(t Term) (int32, bool) {
 			key.WriteString(strconv.Itoa(int(wid)))
 			key.WriteByte(' ')
 		}
+		c.spells[id] = append(c.spells[id], spellIDs{ids: ids, caseFree: !t.Case && len(v.caps) == 0})
 		pid, ok := c.patIDs[key.String()]
 		if !ok {
 			pid = int32(len(c.patterns))

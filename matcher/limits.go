@@ -1,6 +1,8 @@
 package matcher
 
 import (
+	"strings"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -67,8 +69,15 @@ type errorList struct {
 	n    map[string]int            // per file: problems left out
 }
 
-// add records e unless its file already has MaxFileErrors problems.
+// add records e unless its file already has MaxFileErrors problems. A
+// message quoting text with line breaks (a YAML decoder's type error) is
+// kept on one line.
 func (l *errorList) add(e *yamlpos.Error) {
+	if strings.ContainsAny(e.Msg, "\r\n") {
+		c := *e
+		c.Msg = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(c.Msg)
+		e = &c
+	}
 	if l.kept == nil {
 		l.kept, l.more, l.n = map[string]int{}, map[string]*yamlpos.Error{}, map[string]int{}
 	}

@@ -133,3 +133,23 @@ func TestYAMLValuesIsAnUpperBound(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsOneLineEach checks that every problem stays on one line, even
+// when the YAML decoder quotes a value with line breaks.
+func TestErrorsOneLineEach(t *testing.T) {
+	for _, src := range []string{
+		"profiles:\n  - name: a\n    weights: {title: \"x\\ny\"}\n    rules: [{any: [a]}]\n",
+		"00\n\n0",
+		"profiles:\n  - name: a\n    rules:\n      - any: [a]\n        within: \"1\\n2\"\n",
+	} {
+		_, err := ParseProfiles("t.yaml", []byte(src))
+		if err == nil {
+			t.Fatalf("%q: no error", src)
+		}
+		for _, l := range strings.Split(err.Error(), "\n") {
+			if !strings.HasPrefix(l, "t.yaml:") {
+				t.Errorf("%q: error line %q without a position", src, l)
+			}
+		}
+	}
+}

@@ -55,6 +55,9 @@ func TestBuiltinProfiles(t *testing.T) {
 			t.Errorf("profile %s has no description", p.Name)
 		}
 	}
+	if w := m.Warnings(); len(w) > 0 {
+		t.Errorf("warnings:\n%v", w)
+	}
 	want := []string{"TRUST", "INDUS-X", "JTG", "DRDO", "tariffs"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("profiles = %v, want %v", got, want)

@@ -199,6 +199,10 @@ func (p *parser) decode(data []byte, doc *fileDoc) (*yaml.Node, yamlpos.List) {
 		return nil, nil
 	}
 	root := top.Content[0]
+	if root.Kind != yaml.MappingNode && root.Tag != "!!null" {
+		p.add(root, "a profile file is a mapping with profiles: (and lists:), not %s", kindName(root))
+		return nil, nil
+	}
 	if root.Kind == yaml.MappingNode {
 		unknown := false
 		for i := 0; i+1 < len(root.Content); i += 2 {
