@@ -87,16 +87,12 @@ type compiler struct {
 	// a set that costs nothing to clear.
 	mark  []uint32
 	stamp uint32
-	// Per term id: its spellings as word ids, and where it was first written.
-	spells  [][]spellIDs
+	// Per term id: its key and where it was first written. Spellings as
+	// word ids are computed again, and cached in spells, only for the
+	// profiles checkReachable looks at.
+	keys    []termKey
 	termPos []Pos
-}
-
-// spellIDs is one spelling of a term as word ids; caseFree when it matches
-// in any case (not case-sensitive, no closed-up abbreviation).
-type spellIDs struct {
-	ids      []int32
-	caseFree bool
+	spells  map[int32][]spellIDs
 }
 
 // Compile builds one Matcher from the profiles of one or more files, in the
@@ -276,7 +272,7 @@ func (c *compiler) term(t Term) (int32, bool) {
 	c.m.terms = append(c.m.terms, t.Text)
 	c.mark = append(c.mark, 0)
 	c.termPos = append(c.termPos, t.pos)
-	c.spells = append(c.spells, make([]spellIDs, 0, len(vs)))
+	c.keys = append(c.keys, k)
 	cf := ""
 	if t.Case {
 		cf = caseFormOf(t.Text)
@@ -294,7 +290,6 @@ func (c *compiler) term(t Term) (int32, bool) {
 			key.WriteString(strconv.Itoa(int(wid)))
 			key.WriteByte(' ')
 		}
-		c.spells[id] = append(c.spells[id], spellIDs{ids: ids, caseFree: !t.Case && len(v.caps) == 0})
 		pid, ok := c.patIDs[key.String()]
 		if !ok {
 			pid = int32(len(c.patterns))

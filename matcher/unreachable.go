@@ -26,6 +26,34 @@ type blockSet struct {
 	lens []int            // the distinct lengths of keys, in words
 }
 
+// spellIDs is one spelling of a term as word ids; caseFree when it matches
+// in any case (not case-sensitive, no closed-up abbreviation).
+type spellIDs struct {
+	ids      []int32
+	caseFree bool
+}
+
+// spellingsOf returns the spellings of term t as word ids.
+func (c *compiler) spellingsOf(t int32) []spellIDs {
+	if sp, ok := c.spells[t]; ok {
+		return sp
+	}
+	k := c.keys[t]
+	var out []spellIDs
+	for _, v := range spellings(Term{Text: k.text, Case: k.case_, Exact: k.exac}) {
+		ids := make([]int32, len(v.words))
+		for i, w := range v.words {
+			ids[i] = c.m.vocab[w] // every word of a compiled term is in the vocabulary
+		}
+		out = append(out, spellIDs{ids: ids, caseFree: !k.case_ && len(v.caps) == 0})
+	}
+	if c.spells == nil {
+		c.spells = map[int32][]spellIDs{}
+	}
+	c.spells[t] = out
+	return out
+}
+
 func wordsKey(ids []int32) string {
 	b := make([]byte, 0, 4*len(ids))
 	for _, id := range ids {
@@ -41,7 +69,7 @@ func (c *compiler) blockers(kind string, terms []int32) *blockSet {
 	}
 	b := &blockSet{kind: kind, keys: map[string]int32{}}
 	for _, t := range terms {
-		for _, sp := range c.spells[t] {
+		for _, sp := range c.spellingsOf(t) {
 			if !sp.caseFree {
 				continue
 			}
@@ -76,7 +104,7 @@ func (c *compiler) deadReason(t int32, sets ...*blockSet) string {
 			continue
 		}
 		blocker := int32(-1)
-		for _, sp := range c.spells[t] {
+		for _, sp := range c.spellingsOf(t) {
 			if blocker = b.blockedBy(sp.ids); blocker < 0 {
 				break
 			}
