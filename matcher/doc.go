@@ -110,16 +110,24 @@
 // # Errors
 //
 // ParseProfiles reports syntax, unknown keys, wrong types and malformed
-// terms; Compile reports what needs all files together: duplicate profile
-// names, profiles without rules, terms with no letters or digits, and
-// undefined or circular lists. Both return every problem at once as a
-// yamlpos.List of "file:line:col: message".
+// terms, and refuses a file over its limits (MaxFileSize, MaxFileValues,
+// MaxFileTerms) before the file can cost much memory; Compile reports what
+// needs all files together: duplicate profile names, profiles without
+// rules, terms with no letters or digits, undefined or circular lists, and
+// profiles that can never match because an ignore: phrase or a none: term
+// lies inside every trigger. Both return every problem at once (at most
+// MaxFileErrors per file, then a count of the rest) as a yamlpos.List of
+// "file:line:col: message". Matcher.Warnings lists what works but is
+// surely not meant: a rule or a trigger dead for the same reason in a
+// profile that can still match.
 //
 // # Implementation
 //
-// Compile interns every distinct normalised word of every term as an integer
-// and builds one Aho–Corasick automaton whose alphabet is those integers;
-// each spelling of each term is one pattern. Match tokenises the text
+// Compile, in time and memory linear in the terms, interns every distinct
+// normalised word of every term as an integer and builds one Aho–Corasick
+// automaton whose alphabet is those integers; each spelling of each term is
+// one pattern. Each state keeps only the patterns that end there and a link
+// to the next state on its fail chain that has some. Match tokenises the text
 // (ASCII words take a fast path without allocation), maps each word to its
 // id (unknown words reset the automaton) and steps the automaton once per
 // word. Working on words rather than bytes gives Unicode whole-word
