@@ -490,7 +490,7 @@ func (m *Matcher) hit(s *scratch, p *profile) Hit {
 	trig := s.trigUsed
 	slices.Sort(trig)
 	trig = slices.Compact(trig)
-	trig = slices.DeleteFunc(trig, func(i int32) bool { _, ok := slices.BinarySearch(all, i); return !ok })
+	trig = m.onePerSpan(s, p, trig) // a span scores once, whichever term names it
 
 	h := Hit{Profile: p.info.Name}
 	var terms []int32
