@@ -43,7 +43,10 @@ func TestInvalidProfiles(t *testing.T) {
 			`never-matches.yaml:4:29: term "“ ”" can never match: it has no letters or digits`,
 		}},
 		{"undefined-list.yaml", []string{`undefined-list.yaml:7:24: list $usa is not defined (defined: $india)`}},
-		{"ignore-hides-trigger.yaml", []string{`ignore-hides-trigger.yaml:2:11: profile "TRUST" can never match: ignore: "trust" (ignore-hides-trigger.yaml:3:14) hides every occurrence of its trigger "TRUST"`}},
+		{"ignore-hides-trigger.yaml", []string{
+			`ignore-hides-trigger.yaml:2:11: profile "TRUST" can never match: ignore: "trust" (ignore-hides-trigger.yaml:3:14) hides every occurrence of its trigger "TRUST"`,
+			`ignore-hides-trigger.yaml:6:11: profile "same-term" can never match: ignore: "trust" (ignore-hides-trigger.yaml:7:14) hides every occurrence of its trigger "trust"`,
+		}},
 		{"none-vetoes-trigger.yaml", []string{
 			`none-vetoes-trigger.yaml:2:11: profile "quiz" can never match: none: "quiz" (none-vetoes-trigger.yaml:3:12) vetoes it wherever its trigger "DRDO quiz" occurs`,
 			`none-vetoes-trigger.yaml:6:11: profile "rule-none" can never match: none: "war" (none-vetoes-trigger.yaml:9:16) vetoes it wherever its trigger "tariff war" occurs`,

@@ -22,6 +22,7 @@ import (
 // word-id sequences.
 type blockSet struct {
 	kind string           // "ignore:" or "none:"
+	src  []Term           // the terms as written, for positions
 	keys map[string]int32 // word-id sequence -> blocking term
 	lens []int            // the distinct lengths of keys, in words
 }
@@ -63,11 +64,11 @@ func wordsKey(ids []int32) string {
 }
 
 // blockers returns the set of the case-free spellings of terms.
-func (c *compiler) blockers(kind string, terms []int32) *blockSet {
+func (c *compiler) blockers(kind string, src []Term, terms []int32) *blockSet {
 	if len(terms) == 0 {
 		return nil
 	}
-	b := &blockSet{kind: kind, keys: map[string]int32{}}
+	b := &blockSet{kind: kind, src: src, keys: map[string]int32{}}
 	for _, t := range terms {
 		for _, sp := range c.spellingsOf(t) {
 			if !sp.caseFree {
@@ -112,10 +113,17 @@ func (c *compiler) deadReason(t int32, sets ...*blockSet) string {
 		if blocker < 0 {
 			continue
 		}
-		if b.kind == "ignore:" {
-			return fmt.Sprintf("ignore: %q (%s) hides every occurrence of its trigger %q", c.m.terms[blocker], c.termPos[blocker], c.m.terms[t])
+		pos := c.termPos[blocker] // where the term was first written; better, where this list has it:
+		for _, w := range b.src {
+			if w.Ref == "" && w.Text == c.m.terms[blocker] {
+				pos = w.pos
+				break
+			}
 		}
-		return fmt.Sprintf("none: %q (%s) vetoes it wherever its trigger %q occurs", c.m.terms[blocker], c.termPos[blocker], c.m.terms[t])
+		if b.kind == "ignore:" {
+			return fmt.Sprintf("ignore: %q (%s) hides every occurrence of its trigger %q", c.m.terms[blocker], pos, c.m.terms[t])
+		}
+		return fmt.Sprintf("none: %q (%s) vetoes it wherever its trigger %q occurs", c.m.terms[blocker], pos, c.m.terms[t])
 	}
 	return ""
 }
@@ -126,7 +134,7 @@ func (c *compiler) checkReachable(s *Spec, p *profile) {
 	if len(p.ignore) == 0 && len(p.none) == 0 && !slices.ContainsFunc(p.rules, func(r rule) bool { return len(r.none) > 0 }) {
 		return
 	}
-	ign, none := c.blockers("ignore:", p.ignore), c.blockers("none:", p.none)
+	ign, none := c.blockers("ignore:", s.Ignore, p.ignore), c.blockers("none:", s.None, p.none)
 	type finding struct {
 		pos    Pos
 		reason string
@@ -135,7 +143,7 @@ func (c *compiler) checkReachable(s *Spec, p *profile) {
 	var firstDead string
 	live := 0
 	for i, r := range p.rules {
-		rnone := c.blockers("none:", r.none)
+		rnone := c.blockers("none:", s.Rules[i].None, r.none)
 		var reasons []finding
 		for _, t := range r.any {
 			if why := c.deadReason(t, ign, none, rnone); why != "" {
