@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -71,7 +72,7 @@ func ReadProfiles(path string) ([]matcher.Spec, error) {
 	var specs []matcher.Spec
 	var errs []error
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := readProfileFile(f)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("config: profiles: %w", err))
 			continue
@@ -87,4 +88,16 @@ func ReadProfiles(path string) ([]matcher.Spec, error) {
 		return nil, errors.Join(errs...)
 	}
 	return specs, nil
+}
+
+// readProfileFile reads a profile file, but no more than one byte over
+// matcher.MaxFileSize: ParseProfiles refuses a file that long without this
+// reading all of a huge one.
+func readProfileFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, matcher.MaxFileSize+1))
 }

@@ -1,6 +1,9 @@
 package matcher
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // automaton is an Aho–Corasick automaton over sequences of word ids rather
 // than bytes: a pattern is a sequence of words, so every match starts and
@@ -11,8 +14,13 @@ type automaton struct {
 	edgeOff []int32 // state s's edges are edges[edgeOff[s]:edgeOff[s+1]], sorted by word
 	edges   []edge
 	fail    []int32
-	outOff  []int32 // state s's patterns (its own and its fail chain's) are outs[outOff[s]:outOff[s+1]]
+	outOff  []int32 // the patterns ending exactly at state s are outs[outOff[s]:outOff[s+1]]
 	outs    []int32
+	// outLink is the nearest state on s's fail chain (not s) where a
+	// pattern ends, or 0: the patterns ending at s are its own, then its
+	// outLink's own, and so on. Chaining instead of copying keeps the
+	// automaton linear in the patterns' total length.
+	outLink []int32
 	patLen  []int32 // length in words of each pattern
 }
 
@@ -21,88 +29,78 @@ type edge struct {
 }
 
 // buildAutomaton builds the automaton for patterns, each a sequence of word
-// ids below vocab. Pattern i is reported as i.
+// ids below vocab. Pattern i is reported as i. Time and memory are linear in
+// the patterns' total length (and a sort of the trie's edges).
 func buildAutomaton(patterns [][]int32, vocab int) *automaton {
-	// The trie, with map children while building.
-	children := []map[int32]int32{{}}
-	own := [][]int32{nil}
-	a := &automaton{patLen: make([]int32, len(patterns))}
+	type trieEdge struct{ from, word, to int32 }
+	type ending struct{ state, pat int32 }
+	a := &automaton{patLen: make([]int32, len(patterns)), root: make([]int32, vocab)}
+	// The trie: one map for every edge, keyed by (state, word).
+	trie := map[uint64]int32{}
+	var tedges []trieEdge
+	var ends []ending
+	n := int32(1)
 	for p, pat := range patterns {
 		a.patLen[p] = int32(len(pat))
 		s := int32(0)
 		for _, w := range pat {
-			n, ok := children[s][w]
+			k := uint64(uint32(s))<<32 | uint64(uint32(w))
+			c, ok := trie[k]
 			if !ok {
-				n = int32(len(children))
-				children = append(children, map[int32]int32{})
-				own = append(own, nil)
-				children[s][w] = n
+				c = n
+				n++
+				trie[k] = c
+				tedges = append(tedges, trieEdge{s, w, c})
 			}
-			s = n
+			s = c
 		}
-		own[s] = append(own[s], int32(p))
+		ends = append(ends, ending{s, int32(p)})
 	}
-	n := len(children)
+	// Edges and outputs flattened by state; edges sorted by word.
+	slices.SortFunc(tedges, func(x, y trieEdge) int { return cmp.Or(cmp.Compare(x.from, y.from), cmp.Compare(x.word, y.word)) })
+	slices.SortStableFunc(ends, func(x, y ending) int { return cmp.Compare(x.state, y.state) })
+	a.edgeOff = make([]int32, n+1)
+	a.edges = make([]edge, len(tedges))
+	for i, e := range tedges {
+		a.edgeOff[e.from+1]++
+		a.edges[i] = edge{e.word, e.to}
+		if e.from == 0 {
+			a.root[e.word] = e.to
+		}
+	}
+	a.outOff = make([]int32, n+1)
+	a.outs = make([]int32, len(ends))
+	for i, e := range ends {
+		a.outOff[e.state+1]++
+		a.outs[i] = e.pat
+	}
+	for s := int32(1); s <= n; s++ {
+		a.edgeOff[s] += a.edgeOff[s-1]
+		a.outOff[s] += a.outOff[s-1]
+	}
+	// Breadth-first: fail and output links. A state's fail target is
+	// shallower, so its links are known when the state is reached.
 	a.fail = make([]int32, n)
-	a.root = make([]int32, vocab)
-	for w, c := range children[0] {
-		a.root[w] = c
-	}
-	// Breadth-first: fail links and the output lists merged along them.
-	outs := make([][]int32, n)
-	queue := []int32{0}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		outs[s] = append(append([]int32(nil), own[s]...), outs[a.fail[s]]...)
-		if s == 0 {
-			outs[s] = own[s]
-		}
-		words := make([]int32, 0, len(children[s]))
-		for w := range children[s] {
-			words = append(words, w)
-		}
-		sort.Slice(words, func(i, j int) bool { return words[i] < words[j] })
-		for _, w := range words {
-			c := children[s][w]
+	a.outLink = make([]int32, n)
+	queue := make([]int32, 0, n)
+	queue = append(queue, 0)
+	for q := 0; q < len(queue); q++ {
+		s := queue[q]
+		for _, e := range a.edges[a.edgeOff[s]:a.edgeOff[s+1]] {
+			c := e.next
 			if s != 0 {
-				a.fail[c] = a.step(children, a.fail[s], w)
+				f := a.next(a.fail[s], e.word)
+				a.fail[c] = f
+				if len(a.own(f)) > 0 {
+					a.outLink[c] = f
+				} else {
+					a.outLink[c] = a.outLink[f]
+				}
 			}
 			queue = append(queue, c)
 		}
 	}
-	// Flatten edges and outputs.
-	a.edgeOff = make([]int32, n+1)
-	a.outOff = make([]int32, n+1)
-	for s := 0; s < n; s++ {
-		a.edgeOff[s] = int32(len(a.edges))
-		if s != 0 {
-			for w, c := range children[s] {
-				a.edges = append(a.edges, edge{w, c})
-			}
-			es := a.edges[a.edgeOff[s]:]
-			sort.Slice(es, func(i, j int) bool { return es[i].word < es[j].word })
-		}
-		a.outOff[s] = int32(len(a.outs))
-		a.outs = append(a.outs, outs[s]...)
-	}
-	a.edgeOff[n] = int32(len(a.edges))
-	a.outOff[n] = int32(len(a.outs))
 	return a
-}
-
-// step follows word w from state s during construction, using fail links
-// already computed for shallower states.
-func (a *automaton) step(children []map[int32]int32, s, w int32) int32 {
-	for {
-		if c, ok := children[s][w]; ok {
-			return c
-		}
-		if s == 0 {
-			return 0
-		}
-		s = a.fail[s]
-	}
 }
 
 // next returns the state after reading word w (negative: a word no pattern
@@ -129,7 +127,8 @@ func (a *automaton) next(s, w int32) int32 {
 	return a.root[w]
 }
 
-// output returns the patterns that end in state s.
-func (a *automaton) output(s int32) []int32 {
+// own returns the patterns that end exactly at state s (not those of its
+// fail chain; follow outLink for those).
+func (a *automaton) own(s int32) []int32 {
 	return a.outs[a.outOff[s]:a.outOff[s+1]]
 }

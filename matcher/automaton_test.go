@@ -30,8 +30,10 @@ func TestAutomaton(t *testing.T) {
 		s := int32(0)
 		for i, w := range text {
 			s = a.next(s, w)
-			for _, p := range a.output(s) {
-				got = append(got, match{int(p), i + 1})
+			for st := s; st != 0; st = a.outLink[st] {
+				for _, p := range a.own(st) {
+					got = append(got, match{int(p), i + 1})
+				}
 			}
 		}
 		for i := range text {

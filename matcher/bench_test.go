@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -144,6 +145,52 @@ func BenchmarkMatch(b *testing.B) {
 				i++
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "items/s")
+		})
+	}
+}
+
+// bigRule returns one profile with one rule of n distinct triggers, the
+// shape of a pasted-in term list: two- and three-word phrases, some
+// hyphenated, some case-sensitive.
+func bigRule(n int) []Spec {
+	r := rand.New(rand.NewPCG(2, uint64(n)))
+	terms := make([]Term, n)
+	for i := range terms {
+		w := benchWords[r.IntN(len(benchWords))]
+		switch i % 4 {
+		case 0:
+			terms[i] = Term{Text: fmt.Sprintf("%s %d", w, i)}
+		case 1:
+			terms[i] = Term{Text: fmt.Sprintf("%s-%s %d", w, benchWords[r.IntN(len(benchWords))], i)}
+		case 2:
+			terms[i] = Term{Text: fmt.Sprintf("%s%d", strings.ToUpper(w), i), Case: true}
+		default:
+			terms[i] = Term{Text: fmt.Sprintf("%s w%d", w, i)}
+		}
+	}
+	return []Spec{{Name: "big", Rules: []Rule{{Any: terms}}}}
+}
+
+// BenchmarkCompileLargeRule compiles one rule of many terms: the cost must
+// grow linearly with the number of terms (issue 11). It reports the bytes
+// allocated per term alongside the usual allocation figures.
+func BenchmarkCompileLargeRule(b *testing.B) {
+	for _, n := range []int{100_000, 200_000, 400_000} {
+		b.Run(fmt.Sprintf("terms=%d", n), func(b *testing.B) {
+			specs := bigRule(n)
+			b.ReportAllocs()
+			var ms runtime.MemStats
+			var alloc uint64
+			for b.Loop() {
+				runtime.ReadMemStats(&ms)
+				before := ms.TotalAlloc
+				if _, err := Compile(specs); err != nil {
+					b.Fatal(err)
+				}
+				runtime.ReadMemStats(&ms)
+				alloc = ms.TotalAlloc - before
+			}
+			b.ReportMetric(float64(alloc)/float64(n), "B/term")
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/internal/yamlpos"
@@ -21,16 +22,32 @@ type Matcher struct {
 	terms     []string   // per term id: the term as written
 	triggerOf [][]int32  // per term id: the profiles it can trigger, ascending
 	profiles  []profile
+	warnings  yamlpos.List
 	pool      sync.Pool // of *scratch
 }
 
+// Warnings returns what Compile found suspicious but not wrong, each as
+// "file:line:col: message": rules that can never fire and triggers that
+// never count in a profile that can still match (see checkReachable). The
+// caller shows them (newsbot validate prints them); they do not stop
+// loading.
+func (m *Matcher) Warnings() yamlpos.List { return m.warnings }
+
 // patRef ties an automaton pattern to a term. Case-sensitive terms compare
-// the matched words' case forms with caseForm.
+// the matched words' case forms with caseForm; closed-up dotted
+// abbreviations compare single words (see spellings).
 type patRef struct {
 	term     int32
 	caseSens bool
 	caseForm string
+	// caps lists the words closed up from a dotted abbreviation, which must
+	// be in capitals.
+	caps []capsWord
 }
+
+// needsCase reports whether the reference's hits depend on the text's
+// capitals.
+func (r *patRef) needsCase() bool { return r.caseSens || len(r.caps) > 0 }
 
 type profile struct {
 	info   ProfileInfo
@@ -60,11 +77,22 @@ type termKey struct {
 
 type compiler struct {
 	m        *Matcher
-	errs     yamlpos.List
+	errs     errorList
+	warns    errorList
 	seenErr  map[string]bool
 	termIDs  map[termKey]int32
 	patIDs   map[string]int32
 	patterns [][]int32
+	// mark[id] == stamp when term id is already in the list being resolved:
+	// a set that costs nothing to clear.
+	mark  []uint32
+	stamp uint32
+	// Per term id: its key and where it was first written. Spellings as
+	// word ids are computed again, and cached in spells, only for the
+	// profiles checkReachable looks at.
+	keys    []termKey
+	termPos []Pos
+	spells  map[int32][]spellIDs
 }
 
 // Compile builds one Matcher from the profiles of one or more files, in the
@@ -88,10 +116,14 @@ func Compile(specs []Spec) (*Matcher, error) {
 		}
 		c.profile(s)
 	}
-	if err := c.errs.Err(); err != nil {
+	if err := c.errs.err(); err != nil {
 		return nil, err
 	}
-	c.m.pool.New = func() any { return c.m.newScratch() }
+	if err := c.warns.err(); err != nil {
+		c.m.warnings = err.(yamlpos.List)
+	}
+	m := c.m // not c: the pool must not keep the compiler's tables alive
+	m.pool.New = func() any { return m.newScratch() }
 	c.m.ac = buildAutomaton(c.patterns, len(c.m.vocab))
 	c.m.triggerOf = make([][]int32, len(c.m.terms))
 	for pi, p := range c.m.profiles {
@@ -116,11 +148,16 @@ func (p Pos) String() string {
 	return file + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
 }
 
+// warnf records a warning: something that works but is surely not meant.
+func (c *compiler) warnf(p Pos, format string, args ...any) {
+	c.warns.add(&yamlpos.Error{File: p.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
+}
+
 func (c *compiler) errorf(p Pos, format string, args ...any) {
 	e := &yamlpos.Error{File: p.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)}
 	if k := e.Error(); !c.seenErr[k] {
 		c.seenErr[k] = true
-		c.errs = append(c.errs, e)
+		c.errs.add(e)
 	}
 }
 
@@ -170,6 +207,7 @@ func (c *compiler) profile(s *Spec) {
 	}
 	p.ignore = c.terms(s, s.Ignore)
 	p.none = c.terms(s, s.None)
+	c.checkReachable(s, &p)
 	c.m.profiles = append(c.m.profiles, p)
 }
 
@@ -177,6 +215,7 @@ func (c *compiler) profile(s *Spec) {
 // duplicates, in order.
 func (c *compiler) terms(s *Spec, ts []Term) []int32 {
 	var out []int32
+	c.stamp++
 	c.resolve(s, ts, &out, nil)
 	return out
 }
@@ -186,7 +225,8 @@ func (c *compiler) terms(s *Spec, ts []Term) []int32 {
 func (c *compiler) resolve(s *Spec, ts []Term, out *[]int32, via []string) {
 	for _, t := range ts {
 		if t.Ref == "" {
-			if id, ok := c.term(t); ok && !slices.Contains(*out, id) {
+			if id, ok := c.term(t); ok && c.mark[id] != c.stamp {
+				c.mark[id] = c.stamp
 				*out = append(*out, id)
 			}
 			continue
@@ -230,14 +270,17 @@ func (c *compiler) term(t Term) (int32, bool) {
 	id := int32(len(c.m.terms))
 	c.termIDs[k] = id
 	c.m.terms = append(c.m.terms, t.Text)
+	c.mark = append(c.mark, 0)
+	c.termPos = append(c.termPos, t.pos)
+	c.keys = append(c.keys, k)
 	cf := ""
 	if t.Case {
 		cf = caseFormOf(t.Text)
 	}
 	for _, v := range vs {
-		ids := make([]int32, len(v))
+		ids := make([]int32, len(v.words))
 		var key strings.Builder
-		for i, w := range v {
+		for i, w := range v.words {
 			wid, ok := c.m.vocab[w]
 			if !ok {
 				wid = int32(len(c.m.vocab))
@@ -254,10 +297,9 @@ func (c *compiler) term(t Term) (int32, bool) {
 			c.patterns = append(c.patterns, ids)
 			c.m.patRefs = append(c.m.patRefs, nil)
 		}
-		ref := patRef{term: id, caseSens: t.Case, caseForm: cf}
-		if !slices.Contains(c.m.patRefs[pid], ref) {
-			c.m.patRefs[pid] = append(c.m.patRefs[pid], ref)
-		}
+		// A term's spellings are distinct word sequences, so (pattern, term)
+		// pairs never repeat.
+		c.m.patRefs[pid] = append(c.m.patRefs[pid], patRef{term: id, caseSens: t.Case, caseForm: cf, caps: v.caps})
 	}
 	return id, true
 }
@@ -281,11 +323,37 @@ func caseFormOf(s string) string {
 // than this, only the fully spaced and fully closed-up forms are generated.
 const maxJoins = 3
 
+// spelling is one word sequence that counts as a term. caps lists the words
+// that were closed up from a dotted abbreviation ("us" from "U.S."): each
+// must appear in the text in capitals.
+type spelling struct {
+	words []string
+	caps  []capsWord
+}
+
+// capsWord requires word i of a spelling to appear, in case form, as
+// written (when the term has capitals there, as in "PhD" from "Ph.D.") or in
+// capitals only ("US" from "U.S." or "u.s.").
+type capsWord struct {
+	i               int32
+	written, capped string
+}
+
+// ok reports whether the case form cf of a text word satisfies c.
+func (c capsWord) ok(cf string) bool { return cf == c.written || cf == c.capped }
+
 // spellings returns the word sequences that count as the term t: its words;
 // with every hyphen, dash, dot or slash between two words either a word break
 // or nothing ("INDUS-X" is "indus x" and "indusx"); and, unless the term is
 // case-sensitive or exact, the singular and plural of its last word.
-func spellings(t Term) [][]string {
+//
+// Dots are special in two ways. A run of single dots between words is a
+// dotted abbreviation ("U.S.", "S.T.E.M."): it is either spelled out or
+// closed up as a whole ("u s" or "us", never "us a" for "U.S.A."), and the
+// closed-up word must be in capitals in the text, because closed up it is
+// often an ordinary word ("us", "un", "stem"). A dot between two runs of
+// digits is a decimal point: "1.5" is never "15".
+func spellings(t Term) []spelling {
 	type word struct {
 		start, end int
 		w          string
@@ -298,68 +366,97 @@ func spellings(t Term) [][]string {
 	if len(words) == 0 {
 		return nil
 	}
-	var joins []int // i: words i and i+1 may be closed up
+	// unit[i] is the joinable unit the gap between words i and i+1 belongs
+	// to, or -1; dotted[u] says whether unit u is a dotted abbreviation.
+	unit := make([]int, len(words))
+	var dotted []bool
 	for i := 0; i+1 < len(words); i++ {
+		unit[i] = -1
+		if words[i].end > words[i+1].start {
+			continue // two words of one character, such as "½"
+		}
 		gap := t.Text[words[i].end:words[i+1].start]
-		if gap == "" {
+		if gap == "" || strings.IndexFunc(gap, func(r rune) bool { return !isJoiner(r) }) >= 0 {
 			continue
 		}
-		ok := true
-		for _, r := range gap {
-			if !isJoiner(r) {
-				ok = false
-				break
-			}
+		if gap == "." && isDigits(words[i].w) && isDigits(words[i+1].w) {
+			continue // a decimal point
 		}
-		if ok {
-			joins = append(joins, i)
+		if gap == "." && i > 0 && unit[i-1] >= 0 && dotted[unit[i-1]] {
+			unit[i] = unit[i-1]
+			continue
 		}
+		unit[i] = len(dotted)
+		dotted = append(dotted, gap == ".")
 	}
 	var masks []int
-	if len(joins) <= maxJoins {
-		for m := 0; m < 1<<len(joins); m++ {
+	if len(dotted) <= maxJoins {
+		for m := 0; m < 1<<len(dotted); m++ {
 			masks = append(masks, m)
 		}
 	} else {
-		masks = []int{0, 1<<len(joins) - 1}
+		masks = []int{0, 1<<len(dotted) - 1}
 	}
-	var out [][]string
-	seen := map[string]bool{}
-	add := func(v []string) {
-		k := strings.Join(v, " ")
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, v)
+	var out []spelling // a handful: at most 2 << maxJoins
+	add := func(s spelling) {
+		for _, o := range out {
+			if slices.Equal(o.words, s.words) {
+				return
+			}
 		}
+		out = append(out, s)
 	}
 	for _, m := range masks {
-		var v []string
+		var s spelling
+		var written []string // per word of s: its case form as written
+		var abbrev []bool    // per word of s: closed up from a dotted abbreviation
 		for i, w := range words {
-			if i > 0 && joinedAt(joins, m, i-1) {
-				v[len(v)-1] += w.w
+			cf := caseForm(t.Text[w.start:w.end])
+			if i > 0 && unit[i-1] >= 0 && m&(1<<unit[i-1]) != 0 {
+				k := len(s.words) - 1
+				s.words[k] += w.w
+				written[k] += cf
+				abbrev[k] = abbrev[k] || dotted[unit[i-1]]
 				continue
 			}
-			v = append(v, w.w)
+			s.words = append(s.words, w.w)
+			written = append(written, cf)
+			abbrev = append(abbrev, false)
 		}
-		add(v)
-		if t.Case || t.Exact {
+		for k, a := range abbrev {
+			if !a {
+				continue
+			}
+			c := capsWord{i: int32(k), written: written[k], capped: strings.ToUpper(written[k])}
+			if !hasUpper(c.written) {
+				c.written = c.capped
+			}
+			s.caps = append(s.caps, c)
+		}
+		add(s)
+		last := len(s.words) - 1
+		if t.Case || t.Exact || abbrev[last] {
 			continue
 		}
-		for _, f := range inflections(v[len(v)-1]) {
-			iv := append(slices.Clone(v[:len(v)-1]), f)
-			add(iv)
+		for _, f := range inflections(s.words[last]) {
+			iv := append(slices.Clone(s.words[:last]), f)
+			add(spelling{words: iv, caps: s.caps})
 		}
 	}
 	return out
 }
 
-func joinedAt(joins []int, mask, i int) bool {
-	for b, j := range joins {
-		if j == i {
-			return mask&(1<<b) != 0
+func isDigits(w string) bool {
+	for _, r := range w {
+		if !unicode.IsDigit(r) {
+			return false
 		}
 	}
-	return false
+	return w != ""
+}
+
+func hasUpper(s string) bool {
+	return strings.IndexFunc(s, unicode.IsUpper) >= 0
 }
 
 // inflections returns the other number of a folded word: English plurals

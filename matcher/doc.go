@@ -46,12 +46,34 @@
 // NFKC, Unicode case folding, zero-width joiners and the Devanagari nukta
 // removed ("टैरिफ़" = "टैरिफ").
 //
+// Capitals are evidence only where lower case was possible. A
+// case-sensitive hit does not count in text written in capitals: when the
+// nearest cased words on either side of it (up to six each way) are all in
+// capitals, as in the headline "LET US BUILD TRUST", neither "US" nor
+// "TRUST" hits, because "INDIA, US BUILD TRUST" is spelled the same way
+// whether it means the country and the initiative or the pronoun and the
+// word. The body, usually in mixed case, then decides. A word in a script
+// without case (Devanagari) counts as lower case: "भारत-अमेरिका TRUST पहल"
+// is not text in capitals.
+//
 // Spelling variants come free:
 //   - A hyphen, dash, dot or slash between two words of a term also matches
 //     a space or nothing there: "INDUS-X" matches "INDUS X", "Indus–X",
-//     "Indus—X" and "INDUSX"; "U.S." matches "US" and "U.S". Write the
-//     hyphenated form: a term written "INDUS X" or "INDUSX" matches only
-//     the spaced or the closed-up spelling.
+//     "Indus—X" and "INDUSX". Write the hyphenated form: a term written
+//     "INDUS X" or "INDUSX" matches only the spaced or the closed-up
+//     spelling.
+//   - Dotted abbreviations are not ordinary words. A run of single dots
+//     between words ("U.S.", "U.N.", "S.T.E.M.", "Ph.D.") closes up as a
+//     whole or not at all, and closed up it matches only in capitals as
+//     written, or all in capitals: "U.S." matches "U.S.", "U.S", "U. S.",
+//     "u.s." and "US", never "us" or "Us"; "U.N." never "Un" (Kim Jong Un);
+//     "Ph.D." matches "PhD" and "PHD", not "phd"; a term written in lower
+//     case ("u.s.") closes up in capitals ("US"). The rule needs no word
+//     list: a closed-up abbreviation is written in capitals in news text,
+//     and many are ordinary words in lower case (us, un, stem, who, it),
+//     including names no English word list holds. A closed-up abbreviation
+//     takes no plural. A dot between two numbers is a decimal point:
+//     "1.5" never matches "15".
 //   - The last word of a case-insensitive, non-exact term also matches its
 //     singular or plural: tariff/tariffs, duty/duties, levy/levies,
 //     tax/taxes, group/groups, and in Devanagari टैरिफ/टैरिफों. Other
@@ -65,7 +87,8 @@
 //     each word's byte span in the original text;
 //  2. finds every occurrence of every term of every profile in one pass per
 //     field (a single automaton), and drops case-sensitive occurrences whose
-//     letters differ in case from the term;
+//     letters differ in case from the term, closed-up abbreviations not in
+//     capitals, and both of these where the text is written in capitals;
 //  3. for each profile with at least one trigger occurrence: hides the
 //     occurrences that overlap one of the profile's ignore: phrases (in
 //     "Press Trust of India", neither "Trust" nor "India" counts);
@@ -87,16 +110,24 @@
 // # Errors
 //
 // ParseProfiles reports syntax, unknown keys, wrong types and malformed
-// terms; Compile reports what needs all files together: duplicate profile
-// names, profiles without rules, terms with no letters or digits, and
-// undefined or circular lists. Both return every problem at once as a
-// yamlpos.List of "file:line:col: message".
+// terms, and refuses a file over its limits (MaxFileSize, MaxFileValues,
+// MaxFileTerms) before the file can cost much memory; Compile reports what
+// needs all files together: duplicate profile names, profiles without
+// rules, terms with no letters or digits, undefined or circular lists, and
+// profiles that can never match because an ignore: phrase or a none: term
+// lies inside every trigger. Both return every problem at once (at most
+// MaxFileErrors per file, then a count of the rest) as a yamlpos.List of
+// "file:line:col: message". Matcher.Warnings lists what works but is
+// surely not meant: a rule or a trigger dead for the same reason in a
+// profile that can still match.
 //
 // # Implementation
 //
-// Compile interns every distinct normalised word of every term as an integer
-// and builds one Aho–Corasick automaton whose alphabet is those integers;
-// each spelling of each term is one pattern. Match tokenises the text
+// Compile, in time and memory linear in the terms, interns every distinct
+// normalised word of every term as an integer and builds one Aho–Corasick
+// automaton whose alphabet is those integers; each spelling of each term is
+// one pattern. Each state keeps only the patterns that end there and a link
+// to the next state on its fail chain that has some. Match tokenises the text
 // (ASCII words take a fast path without allocation), maps each word to its
 // id (unknown words reset the automaton) and steps the automaton once per
 // word. Working on words rather than bytes gives Unicode whole-word

@@ -7,17 +7,21 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
 
 // evalItem is one labelled item of the evaluation set.
 type evalItem struct {
-	ID    string   `yaml:"id"`
-	Lang  string   `yaml:"lang"`
-	Want  []string `yaml:"want"`
-	Title string   `yaml:"title"`
-	Body  string   `yaml:"body"`
+	ID   string   `yaml:"id"`
+	Lang string   `yaml:"lang"`
+	Want []string `yaml:"want"`
+	// Deep marks an item whose topic appears only after the first 2,000
+	// characters: the test checks that the first 2,000 do not make the match.
+	Deep  bool   `yaml:"deep"`
+	Title string `yaml:"title"`
+	Body  string `yaml:"body"`
 }
 
 func loadEval(t *testing.T, split string) []evalItem {
@@ -33,6 +37,18 @@ func loadEval(t *testing.T, split string) []evalItem {
 		t.Fatal(err)
 	}
 	return doc.Items
+}
+
+// firstRunes returns the first n characters of s.
+func firstRunes(s string, n int) string {
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k]
+		}
+		i++
+	}
+	return s
 }
 
 // counts are the confusion counts of one profile.
@@ -88,6 +104,16 @@ func TestEval(t *testing.T) {
 					}
 				}
 				got := profileNames(m.Match(Document{Title: it.Title, Body: it.Body}))
+				if it.Deep {
+					head := profileNames(m.Match(Document{Title: it.Title, Body: firstRunes(it.Body, 2000)}))
+					if utf8.RuneCountInString(it.Body) <= 2000 || slices.Equal(head, it.Want) && len(it.Want) > 0 {
+						t.Errorf("%s: deep item, but its first 2,000 characters already match %v", it.ID, head)
+					}
+					if len(head) > 0 && len(it.Want) == 0 {
+						t.Errorf("%s: deep negative matches %v in its first 2,000 characters", it.ID, head)
+					}
+					n["deep"]++
+				}
 				for _, p := range names {
 					c := byLang[it.Lang][p]
 					g, w := slices.Contains(got, p), slices.Contains(it.Want, p)
@@ -117,7 +143,7 @@ func TestEval(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%s: %d English and %d Hindi items%s", split, n["en"], n["hi"], b.String())
+			t.Logf("%s: %d English and %d Hindi items, %d with the topic after 2,000 characters%s", split, n["en"], n["hi"], n["deep"], b.String())
 		})
 	}
 }

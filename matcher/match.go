@@ -3,6 +3,9 @@ package matcher
 import (
 	"cmp"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Document is the text of one item: its title and its body (summary or
@@ -16,7 +19,10 @@ type Hit struct {
 	Profile string
 	// Terms are the distinct terms that made the profile match — triggers
 	// and the context they needed — as written in the profile, in the order
-	// the profile first uses them.
+	// the profile first uses them. Words that several terms cover count as
+	// one hit, listed and scored once under one term: the one written as
+	// the text ("US" for "US", "U.S." for "U.S."), else the first the
+	// profile uses.
 	Terms []string
 	// Score ranks hits: each distinct trigger term adds the profile's title
 	// weight if it is in the title and its body weight if it is in the body;
@@ -74,6 +80,7 @@ type scratch struct {
 	gen      uint32
 	cands    []int32
 	ign      []occ
+	pending  []int32 // indices into occs of case-dependent occurrences
 	used     []int32 // indices into occs that a firing rule used
 	trigUsed []int32
 }
@@ -138,6 +145,8 @@ func (m *Matcher) scan(s *scratch, f int32) {
 	text := s.text[f]
 	ws := s.words[f][:0]
 	state := int32(0)
+	first := len(s.occs)
+	s.pending = s.pending[:0]
 	s.sc.words(text, func(start, end int, w []byte) {
 		id, ok := m.vocab[string(w)]
 		if !ok {
@@ -145,21 +154,118 @@ func (m *Matcher) scan(s *scratch, f int32) {
 		}
 		ws = append(ws, word{int32(start), int32(end)})
 		state = m.ac.next(state, id)
-		if state == 0 {
-			return
-		}
 		te := int32(len(ws))
-		for _, p := range m.ac.output(state) {
-			ts := te - m.ac.patLen[p]
-			for _, ref := range m.patRefs[p] {
-				if ref.caseSens && caseFormAt(text, ws[ts:te]) != ref.caseForm {
-					continue
+		for st := state; st != 0; st = m.ac.outLink[st] {
+			for _, p := range m.ac.own(st) {
+				ts := te - m.ac.patLen[p]
+				for i := range m.patRefs[p] {
+					ref := &m.patRefs[p][i]
+					if ref.caseSens && caseFormAt(text, ws[ts:te]) != ref.caseForm {
+						continue
+					}
+					if !capsOK(text, ws[ts:te], ref.caps) {
+						continue
+					}
+					if ref.needsCase() {
+						s.pending = append(s.pending, int32(len(s.occs)))
+					}
+					s.occs = append(s.occs, occ{term: ref.term, field: f, ts: ts, te: te})
 				}
-				s.occs = append(s.occs, occ{term: ref.term, field: f, ts: ts, te: te})
 			}
 		}
 	})
 	s.words[f] = ws
+	// Capitals are evidence only where lower case was possible: drop the
+	// case-dependent occurrences that sit in text written in capitals.
+	if len(s.pending) == 0 {
+		return
+	}
+	for _, i := range s.pending {
+		if o := &s.occs[i]; inCapitals(text, ws, o.ts, o.te) {
+			o.term = -1
+		}
+	}
+	kept := s.occs[:first]
+	for _, o := range s.occs[first:] {
+		if o.term >= 0 {
+			kept = append(kept, o)
+		}
+	}
+	s.occs = kept
+}
+
+// capsOK reports whether the words ws of text satisfy the capitals that
+// closed-up dotted abbreviations need.
+func capsOK(text string, ws []word, caps []capsWord) bool {
+	for _, c := range caps {
+		w := ws[c.i]
+		if !c.ok(caseForm(text[w.start:w.end])) {
+			return false
+		}
+	}
+	return true
+}
+
+// capsWindow is how many cased words on each side of a case-dependent hit
+// decide whether the text around it is written in capitals.
+const capsWindow = 6
+
+// inCapitals reports whether the words around ws[ts:te] are written in
+// capitals: at least one cased word within capsWindow cased words on either
+// side, and none with a lower-case letter or a letter of a script without
+// case (Devanagari text with a Latin acronym is not text in capitals).
+// Words without letters (numbers) are skipped, up to a bound.
+func inCapitals(text string, ws []word, ts, te int32) bool {
+	cased := 0
+	// look counts word i if it is in capitals and reports whether it is not.
+	look := func(i int32) (stop bool) {
+		switch letterCase(text[ws[i].start:ws[i].end]) {
+		case caseLower:
+			return true
+		case caseUpper:
+			cased++
+		}
+		return false
+	}
+	for i, n := ts-1, 0; i >= 0 && n < 2*capsWindow && cased < capsWindow; i, n = i-1, n+1 {
+		if look(i) {
+			return false
+		}
+	}
+	before := cased
+	for i, n := te, 0; i < int32(len(ws)) && n < 2*capsWindow && cased-before < capsWindow; i, n = i+1, n+1 {
+		if look(i) {
+			return false
+		}
+	}
+	return cased > 0
+}
+
+const (
+	caseNone  = iota // no letters
+	caseUpper        // capitals only
+	caseLower        // a lower-case letter, or a letter without case
+)
+
+// letterCase classifies the letters of one word.
+func letterCase(w string) int {
+	c := caseNone
+	for _, r := range w {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'a' <= r && r <= 'z' {
+				return caseLower
+			}
+			if 'A' <= r && r <= 'Z' {
+				c = caseUpper
+			}
+		case unicode.IsUpper(r) || unicode.IsTitle(r):
+			c = caseUpper
+		case unicode.IsLetter(r):
+			return caseLower
+		}
+	}
+	return c
 }
 
 // caseFormAt returns the concatenated case forms of the words ws of text.
@@ -338,14 +444,53 @@ func (s *scratch) near(o occ, r *rule, record bool) bool {
 	return true
 }
 
+// onePerSpan keeps, of the occurrences idx (ascending indices into occs)
+// that cover the same words, one: the term written exactly as the text
+// ("US" for the text "US", not "U.S."), else the one written like it but
+// for case, else the one the profile uses first. One hit is listed, and
+// scored, once.
+func (m *Matcher) onePerSpan(s *scratch, p *profile, idx []int32) []int32 {
+	type spanKey struct{ field, ts, te int32 }
+	best := make(map[spanKey]int32, len(idx))
+	better := func(a, b int32) bool { // is occurrence a a better name for its span than b?
+		oa, ob := s.occs[a], s.occs[b]
+		w := s.words[oa.field]
+		text := s.text[oa.field][w[oa.ts].start:w[oa.te-1].end]
+		ta, tb := m.terms[oa.term], m.terms[ob.term]
+		if (ta == text) != (tb == text) {
+			return ta == text
+		}
+		if ea, eb := strings.EqualFold(ta, text), strings.EqualFold(tb, text); ea != eb {
+			return ea
+		}
+		return p.rank[oa.term] < p.rank[ob.term]
+	}
+	for _, i := range idx {
+		o := s.occs[i]
+		k := spanKey{o.field, o.ts, o.te}
+		if j, ok := best[k]; !ok || better(i, j) {
+			best[k] = i
+		}
+	}
+	if len(best) == len(idx) {
+		return idx
+	}
+	return slices.DeleteFunc(idx, func(i int32) bool {
+		o := s.occs[i]
+		return best[spanKey{o.field, o.ts, o.te}] != i
+	})
+}
+
 // hit builds the Hit from the occurrences the firing rules used.
 func (m *Matcher) hit(s *scratch, p *profile) Hit {
 	all := append(s.used, s.trigUsed...)
 	slices.Sort(all)
 	all = slices.Compact(all)
+	all = m.onePerSpan(s, p, all)
 	trig := s.trigUsed
 	slices.Sort(trig)
 	trig = slices.Compact(trig)
+	trig = m.onePerSpan(s, p, trig) // a span scores once, whichever term names it
 
 	h := Hit{Profile: p.info.Name}
 	var terms []int32

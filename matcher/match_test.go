@@ -56,6 +56,42 @@ func TestMatchLanguage(t *testing.T) {
 		{"hyphen term, NBSP text", one("      - any: [INDUS-X]\n"), Document{Body: "Indus\u00a0X"}, true, []string{"INDUS-X"}},
 		{"dotted acronym", one("      - any: [{term: U.S., case: true}]\n"), Document{Body: "the US and India"}, true, []string{"U.S."}},
 		{"dotted acronym keeps case", one("      - any: [{term: U.S., case: true}]\n"), Document{Body: "let us go"}, false, nil},
+		// Dotted abbreviations: dotted or spaced in any case, closed up only in capitals.
+		{"dotted abbreviation, capitals", one("      - any: [U.S.]\n"), Document{Body: "the US and India"}, true, []string{"U.S."}},
+		{"dotted abbreviation, not the pronoun", one("      - any: [U.S.]\n"), Document{Body: "let us go"}, false, nil},
+		{"dotted abbreviation, not Us", one("      - any: [U.S.]\n"), Document{Title: "Us and Them"}, false, nil},
+		{"dotted abbreviation, dotted text", one("      - any: [U.S.]\n"), Document{Body: "U.S. exports"}, true, []string{"U.S."}},
+		{"dotted abbreviation, lower-case dotted text", one("      - any: [U.S.]\n"), Document{Body: "u.s. exports"}, true, []string{"U.S."}},
+		{"dotted abbreviation, spaced text", one("      - any: [U.S.]\n"), Document{Body: "U. S. exports"}, true, []string{"U.S."}},
+		{"lower-case dotted term, capitals text", one("      - any: [u.s.]\n"), Document{Body: "US exports"}, true, []string{"u.s."}},
+		{"lower-case dotted term, not the pronoun", one("      - any: [u.s.]\n"), Document{Body: "tell us"}, false, nil},
+		{"U.N. is not Kim Jong Un", one("      - any: [U.N.]\n"), Document{Body: "Kim Jong Un said"}, false, nil},
+		{"U.N. is UN", one("      - any: [U.N.]\n"), Document{Body: "the UN said"}, true, []string{"U.N."}},
+		{"S.T.E.M. is not stem", one("      - any: [S.T.E.M.]\n"), Document{Body: "stem cells and Stem"}, false, nil},
+		{"S.T.E.M. is STEM", one("      - any: [S.T.E.M.]\n"), Document{Body: "STEM jobs"}, true, []string{"S.T.E.M."}},
+		{"S.T.E.M. spelled out", one("      - any: [S.T.E.M.]\n"), Document{Body: "S.T.E.M. jobs"}, true, []string{"S.T.E.M."}},
+		{"S.T.E.M. never half closed", one("      - any: [S.T.E.M.]\n"), Document{Body: "ST E M"}, false, nil},
+		{"Ph.D. as written", one("      - any: [Ph.D.]\n"), Document{Body: "a PhD student"}, true, []string{"Ph.D."}},
+		{"Ph.D. in capitals", one("      - any: [Ph.D.]\n"), Document{Body: "a PHD student"}, true, []string{"Ph.D."}},
+		{"Ph.D. not lower case closed up", one("      - any: [Ph.D.]\n"), Document{Body: "a phd student"}, false, nil},
+		{"abbreviation inside a phrase", one("      - any: [U.S. tariff]\n"), Document{Body: "US tariffs rise; tariffs on us"}, true, []string{"U.S. tariff"}},
+		{"abbreviation inside a phrase, not the pronoun", one("      - any: [U.S. tariff]\n"), Document{Body: "they put us tariffs"}, false, nil},
+		{"decimal point is not closed up", one("      - any: [1.5 degree]\n"), Document{Body: "15 degrees"}, false, nil},
+		{"decimal point", one("      - any: [1.5 degree]\n"), Document{Body: "1.5 degrees"}, true, []string{"1.5 degree"}},
+		// Capitals are evidence only in text that is not all capitals.
+		{"acronym in an all-capitals headline", one("      - any: [{term: TRUST, case: true}]\n"), Document{Title: "LET US BUILD TRUST"}, false, nil},
+		{"closed-up abbreviation in an all-capitals headline", one("      - any: [U.S.]\n"), Document{Title: "TRUMP TELLS US TO WAIT"}, false, nil},
+		{"dotted abbreviation in an all-capitals headline", one("      - any: [U.S.]\n"), Document{Title: "INDIA, U.S. BUILD TRUST"}, true, []string{"U.S."}},
+		{"case-insensitive term in an all-capitals headline", one("      - any: [India]\n"), Document{Title: "INDIA, US BUILD TRUST"}, true, []string{"India"}},
+		{"acronym alone", one("      - any: [{term: TRUST, case: true}]\n"), Document{Title: "TRUST"}, true, []string{"TRUST"}},
+		{"acronym among acronyms in mixed text", one("      - any: [{term: DIU, case: true}]\n"), Document{Body: "with HAL, BEL, DRDO, ISRO and DIU"}, true, []string{"DIU"}},
+		{"acronym in Hindi text", one("      - any: [{term: TRUST, case: true}]\n"), Document{Body: "भारत-अमेरिका TRUST पहल"}, true, []string{"TRUST"}},
+		{"capitals title, mixed body", one("      - any: [{term: TRUST, case: true}]\n"), Document{Title: "INDIA, US BUILD TRUST", Body: "The TRUST initiative"}, true, []string{"TRUST"}},
+		{"numbers do not make capitals", one("      - any: [{term: TRUST, case: true}]\n"), Document{Body: "2025 TRUST 10"}, true, []string{"TRUST"}},
+		// One hit of one span is listed once, under the term written as the text.
+		{"one span, two terms: US", one("      - any: [tariff]\n        near: [[U.S., {term: US, case: true}]]\n        within: 3\n"), Document{Body: "US tariffs"}, true, []string{"tariff", "US"}},
+		{"one span, two terms: U.S.", one("      - any: [tariff]\n        near: [[{term: US, case: true}, U.S.]]\n        within: 3\n"), Document{Body: "U.S. tariffs"}, true, []string{"tariff", "U.S."}},
+		{"one span, two terms: first in the profile", one("      - any: [tariff]\n        near: [[U.S., {term: US, case: true}]]\n        within: 3\n"), Document{Body: "U.S tariffs"}, true, []string{"tariff", "U.S."}},
 		{"ampersand is and", one("      - any: [Research and Development]\n"), Document{Body: "Defence Research & Development"}, true, []string{"Research and Development"}},
 		{"curly quotes", one("      - any: [India's tariffs]\n"), Document{Body: "India’s tariffs"}, true, []string{"India's tariffs"}},
 		// Plurals.
@@ -89,6 +125,26 @@ func TestMatchLanguage(t *testing.T) {
 				t.Errorf("terms = %q, want %q", hits[0].Terms, tt.terms)
 			}
 		})
+	}
+}
+
+// TestMatchOneSpanOnce checks that two terms hitting the same words make
+// one listed term, one span and one score (issue 15: "matched: US, U.S.").
+func TestMatchOneSpanOnce(t *testing.T) {
+	m := compileYAML(t, one("      - any: [U.S., {term: US, case: true}, tariff]\n"))
+	hits := m.Match(Document{Title: "US tariff"})
+	if len(hits) != 1 {
+		t.Fatalf("hits = %+v", hits)
+	}
+	h := hits[0]
+	if want := []string{"US", "tariff"}; !slices.Equal(h.Terms, want) {
+		t.Errorf("terms = %q, want %q", h.Terms, want)
+	}
+	if len(h.Spans) != 2 || h.Spans[0].Term != "US" {
+		t.Errorf("spans = %+v, want one for US and one for tariff", h.Spans)
+	}
+	if h.Score != 6 {
+		t.Errorf("score = %v, want 6 (two title hits at weight 3)", h.Score)
 	}
 }
 

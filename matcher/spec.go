@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/newsbot/newsbot/internal/yamlpos"
 )
@@ -98,8 +100,8 @@ func posOf(file string, n *yaml.Node) Pos {
 // The documents as decoded; term lists stay nodes so that every bad term is
 // reported, not only the first.
 type fileDoc struct {
-	Lists    yaml.Node   `yaml:"lists"`
-	Profiles []yaml.Node `yaml:"profiles"`
+	Lists    yaml.Node `yaml:"lists"`
+	Profiles yaml.Node `yaml:"profiles"`
 }
 
 type profileDoc struct {
@@ -111,7 +113,7 @@ type profileDoc struct {
 	Lists       yaml.Node   `yaml:"lists"`
 	Ignore      yaml.Node   `yaml:"ignore"`
 	None        yaml.Node   `yaml:"none"`
-	Rules       []yaml.Node `yaml:"rules"`
+	Rules       yaml.Node   `yaml:"rules"`
 }
 
 type weightsDoc struct {
@@ -136,42 +138,101 @@ type termDoc struct {
 var listName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // ParseProfiles parses one profile file. The error, if any, is a
-// yamlpos.List with every problem found, each as "file:line:col: message".
-// Problems that need all files at once (duplicate names, undefined lists,
-// terms that cannot match) are Compile's.
+// yamlpos.List with every problem found (at most MaxFileErrors, then a count
+// of the rest), each as "file:line:col: message". Problems that need all
+// files at once (duplicate names, undefined lists, terms that cannot match)
+// are Compile's. A file over MaxFileSize bytes, MaxFileValues YAML values
+// or MaxFileTerms terms is refused.
 func ParseProfiles(file string, data []byte) ([]Spec, error) {
-	var doc fileDoc
-	root, errs := yamlpos.Decode(file, data, &doc)
-	if len(errs) > 0 {
-		return nil, errs.Err()
-	}
 	p := parser{file: file}
-	if root == nil || len(doc.Profiles) == 0 {
-		p.errs = append(p.errs, &yamlpos.Error{File: file, Line: 1, Col: 1, Msg: "no profiles: the file needs a top-level profiles: list"})
-		return nil, p.errs.Err()
+	if len(data) > MaxFileSize {
+		p.errs.add(&yamlpos.Error{File: file, Line: 1, Col: 1, Msg: message.NewPrinter(language.English).Sprintf(
+			"the file is larger than the %d MiB (%d bytes) a profile file may hold: split it into several files", MaxFileSize>>20, MaxFileSize)})
+		return nil, p.errs.err()
+	}
+	if n := yamlValues(data); n > MaxFileValues {
+		p.errs.add(&yamlpos.Error{File: file, Line: 1, Col: 1, Msg: message.NewPrinter(language.English).Sprintf(
+			"the file holds up to %d YAML values (list items, keys and values), more than the %d a profile file may hold: split it into several files", n, MaxFileValues)})
+		return nil, p.errs.err()
+	}
+	var doc fileDoc
+	root, errs := p.decode(data, &doc)
+	if p.errs.addAll(errs); p.errs.len() > 0 {
+		return nil, p.errs.err()
+	}
+	if pn := &doc.Profiles; pn.Kind != 0 && pn.Kind != yaml.SequenceNode && pn.Tag != "!!null" {
+		p.add(pn, "profiles: must be a list of profiles, not %s", kindName(pn))
+		return nil, p.errs.err()
+	}
+	if root == nil || len(doc.Profiles.Content) == 0 {
+		p.errs.add(&yamlpos.Error{File: file, Line: 1, Col: 1, Msg: "no profiles: the file needs a top-level profiles: list"})
+		return nil, p.errs.err()
 	}
 	shared := p.lists(&doc.Lists)
 	var specs []Spec
-	for i := range doc.Profiles {
-		if s, ok := p.profile(&doc.Profiles[i], shared); ok {
+	for _, n := range doc.Profiles.Content {
+		if s, ok := p.profile(n, shared); ok {
 			specs = append(specs, s)
 		}
 	}
-	if err := p.errs.Err(); err != nil {
+	if err := p.errs.err(); err != nil {
 		return nil, err
 	}
 	return specs, nil
 }
 
 type parser struct {
-	file string
-	errs yamlpos.List
+	file   string
+	errs   errorList
+	nterms int // terms parsed so far, against MaxFileTerms
+}
+
+// decode decodes data into doc like yamlpos.Decode, but reports unknown
+// top-level keys itself, counting those past MaxFileErrors instead of
+// formatting each.
+func (p *parser) decode(data []byte, doc *fileDoc) (*yaml.Node, yamlpos.List) {
+	var top yaml.Node
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return yamlpos.Decode(p.file, data, doc) // for the error's position
+	}
+	if len(top.Content) == 0 {
+		return nil, nil
+	}
+	root := top.Content[0]
+	if root.Kind != yaml.MappingNode && root.Tag != "!!null" {
+		p.add(root, "a profile file is a mapping with profiles: (and lists:), not %s", kindName(root))
+		return nil, nil
+	}
+	if root.Kind == yaml.MappingNode {
+		unknown := false
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Value != "lists" && k.Value != "profiles" {
+				p.add(k, "unknown key %q (known keys: lists, profiles)", k.Value)
+				unknown = true
+			}
+		}
+		if unknown {
+			return nil, nil
+		}
+	}
+	return root, yamlpos.DecodeNode(p.file, root, doc)
+}
+
+// add records a problem at node n.
+func (p *parser) add(n *yaml.Node, format string, args ...any) {
+	e := yamlpos.NodeError(n, format, args...)
+	e.File = p.file
+	p.errs.add(e)
 }
 
 func (p *parser) profile(n *yaml.Node, shared map[string]List) (Spec, bool) {
+	if n.Kind != yaml.MappingNode {
+		p.add(n, "a profile is a mapping (name:, rules: ...), not %s", kindName(n))
+		return Spec{}, false
+	}
 	var d profileDoc
 	if errs := yamlpos.DecodeNode(p.file, n, &d); len(errs) > 0 {
-		p.errs = append(p.errs, errs...)
+		p.errs.addAll(errs)
 		return Spec{}, false
 	}
 	s := Spec{
@@ -186,10 +247,10 @@ func (p *parser) profile(n *yaml.Node, shared map[string]List) (Spec, bool) {
 		s.pos = posOf(p.file, nn)
 	}
 	if s.Name == "" {
-		p.errs.Add(p.file, n, "profile without a name")
+		p.add(n, "profile without a name")
 	}
 	if s.Alert != "" && s.Alert != "immediate" {
-		p.errs.Add(p.file, valueOf(n, "alert"), "alert must be \"\" or \"immediate\", not %q", s.Alert)
+		p.add(valueOf(n, "alert"), "alert must be \"\" or \"immediate\", not %q", s.Alert)
 	}
 	if w := d.Weights; w != nil {
 		wn := valueOf(n, "weights")
@@ -200,7 +261,7 @@ func (p *parser) profile(n *yaml.Node, shared map[string]List) (Spec, bool) {
 			s.Weights.Body = *w.Body
 		}
 		if s.Weights.Title < 0 || s.Weights.Body < 0 {
-			p.errs.Add(p.file, wn, "weights must not be negative")
+			p.add(wn, "weights must not be negative")
 		}
 	}
 	s.Lists = map[string]List{}
@@ -210,25 +271,35 @@ func (p *parser) profile(n *yaml.Node, shared map[string]List) (Spec, bool) {
 	ln := &d.Lists
 	for k, v := range p.lists(ln) {
 		if _, dup := shared[k]; dup {
-			p.errs.Add(p.file, keyOf(ln, k), "list %q is already defined at the top of the file", k)
+			p.add(keyOf(ln, k), "list %q is already defined at the top of the file", k)
 			continue
 		}
 		s.Lists[k] = v
 	}
 	s.Ignore = p.terms(&d.Ignore, false)
 	s.None = p.terms(&d.None, true)
-	for i := range d.Rules {
-		if r, ok := p.rule(&d.Rules[i]); ok {
-			s.Rules = append(s.Rules, r)
+	switch d.Rules.Kind {
+	case 0:
+	case yaml.SequenceNode:
+		for _, rn := range d.Rules.Content {
+			if r, ok := p.rule(rn); ok {
+				s.Rules = append(s.Rules, r)
+			}
 		}
+	default:
+		p.add(&d.Rules, "rules: must be a list of rules, not %s", kindName(&d.Rules))
 	}
 	return s, true
 }
 
 func (p *parser) rule(n *yaml.Node) (Rule, bool) {
+	if n.Kind != yaml.MappingNode {
+		p.add(n, "a rule is a mapping (any:, near: ...), not %s", kindName(n))
+		return Rule{}, false
+	}
 	var d ruleDoc
 	if errs := yamlpos.DecodeNode(p.file, n, &d); len(errs) > 0 {
-		p.errs = append(p.errs, errs...)
+		p.errs.addAll(errs)
 		return Rule{}, false
 	}
 	r := Rule{
@@ -240,13 +311,13 @@ func (p *parser) rule(n *yaml.Node) (Rule, bool) {
 		pos:    posOf(p.file, n),
 	}
 	if d.Any.Kind == 0 {
-		p.errs.Add(p.file, n, "rule without any: it needs at least one trigger term")
+		p.add(n, "rule without any: it needs at least one trigger term")
 	}
 	if len(r.Near) > 0 && r.Within <= 0 {
-		p.errs.Add(p.file, valueOrNode(n, "within"), "near: needs within: (a window in words, at least 1)")
+		p.add(valueOrNode(n, "within"), "near: needs within: (a window in words, at least 1)")
 	}
 	if len(r.Near) == 0 && r.Within != 0 {
-		p.errs.Add(p.file, valueOf(n, "within"), "within: without near:")
+		p.add(valueOf(n, "within"), "within: without near:")
 	}
 	return r, true
 }
@@ -258,17 +329,17 @@ func (p *parser) lists(n *yaml.Node) map[string]List {
 		return out
 	}
 	if n.Kind != yaml.MappingNode {
-		p.errs.Add(p.file, n, "lists must be a mapping of names to term lists")
+		p.add(n, "lists must be a mapping of names to term lists")
 		return out
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !listName.MatchString(k.Value) {
-			p.errs.Add(p.file, k, "list name %q: use letters, digits, _ and -", k.Value)
+			p.add(k, "list name %q: use letters, digits, _ and -", k.Value)
 			continue
 		}
 		if _, dup := out[k.Value]; dup {
-			p.errs.Add(p.file, k, "duplicate list %q", k.Value)
+			p.add(k, "duplicate list %q", k.Value)
 			continue
 		}
 		out[k.Value] = List{Terms: p.terms(v, true), pos: posOf(p.file, k)}
@@ -282,11 +353,11 @@ func (p *parser) terms(n *yaml.Node, refs bool) []Term {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errs.Add(p.file, n, "expected a list of terms")
+		p.add(n, "expected a list of terms")
 		return nil
 	}
 	if len(n.Content) == 0 {
-		p.errs.Add(p.file, n, "empty list of terms")
+		p.add(n, "empty list of terms")
 		return nil
 	}
 	var out []Term
@@ -299,16 +370,22 @@ func (p *parser) terms(n *yaml.Node, refs bool) []Term {
 }
 
 func (p *parser) term(n *yaml.Node, refs bool) (Term, bool) {
+	if p.nterms++; p.nterms > MaxFileTerms {
+		if p.nterms == MaxFileTerms+1 {
+			p.add(n, "more than %s terms in one file: split it into several files", message.NewPrinter(language.English).Sprint(MaxFileTerms))
+		}
+		return Term{}, false
+	}
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
-			p.errs.Add(p.file, n, "empty term")
+			p.add(n, "empty term")
 			return Term{}, false
 		}
 		t := Term{Text: n.Value, pos: posOf(p.file, n)}
 		if name, ok := strings.CutPrefix(n.Value, "$"); ok {
 			if !refs {
-				p.errs.Add(p.file, n, "%q: ignore: takes phrases, not lists (write {term: %q} for a literal $)", n.Value, n.Value)
+				p.add(n, "%q: ignore: takes phrases, not lists (write {term: %q} for a literal $)", n.Value, n.Value)
 				return Term{}, false
 			}
 			t.Ref = name
@@ -317,16 +394,16 @@ func (p *parser) term(n *yaml.Node, refs bool) (Term, bool) {
 	case yaml.MappingNode:
 		var d termDoc
 		if errs := yamlpos.DecodeNode(p.file, n, &d); len(errs) > 0 {
-			p.errs = append(p.errs, errs...)
+			p.errs.addAll(errs)
 			return Term{}, false
 		}
 		if d.Term == "" {
-			p.errs.Add(p.file, n, "term: is missing or empty")
+			p.add(n, "term: is missing or empty")
 			return Term{}, false
 		}
 		return Term{Text: d.Term, Case: d.Case, Exact: d.Exact, pos: posOf(p.file, valueOf(n, "term"))}, true
 	default:
-		p.errs.Add(p.file, n, "a term is a string or a mapping {term: ..., case: true, exact: true}")
+		p.add(n, "a term is a string or a mapping {term: ..., case: true, exact: true}")
 		return Term{}, false
 	}
 }
@@ -338,7 +415,7 @@ func (p *parser) groups(n *yaml.Node) []Group {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errs.Add(p.file, n, "expected a list of terms, $lists or [inline, lists]")
+		p.add(n, "expected a list of terms, $lists or [inline, lists]")
 		return nil
 	}
 	var out []Group
@@ -354,6 +431,21 @@ func (p *parser) groups(n *yaml.Node) []Group {
 		}
 	}
 	return out
+}
+
+// kindName names the kind of node n for messages.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return "a string"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "empty"
 }
 
 // valueOf returns the value node of key in mapping n, or nil.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,6 +43,14 @@ func TestInvalidProfiles(t *testing.T) {
 			`never-matches.yaml:4:29: term "“ ”" can never match: it has no letters or digits`,
 		}},
 		{"undefined-list.yaml", []string{`undefined-list.yaml:7:24: list $usa is not defined (defined: $india)`}},
+		{"ignore-hides-trigger.yaml", []string{
+			`ignore-hides-trigger.yaml:2:11: profile "TRUST" can never match: ignore: "trust" (ignore-hides-trigger.yaml:3:14) hides every occurrence of its trigger "TRUST"`,
+			`ignore-hides-trigger.yaml:6:11: profile "same-term" can never match: ignore: "trust" (ignore-hides-trigger.yaml:7:14) hides every occurrence of its trigger "trust"`,
+		}},
+		{"none-vetoes-trigger.yaml", []string{
+			`none-vetoes-trigger.yaml:2:11: profile "quiz" can never match: none: "quiz" (none-vetoes-trigger.yaml:3:12) vetoes it wherever its trigger "DRDO quiz" occurs`,
+			`none-vetoes-trigger.yaml:6:11: profile "rule-none" can never match: none: "war" (none-vetoes-trigger.yaml:9:16) vetoes it wherever its trigger "tariff war" occurs`,
+		}},
 		{"circular-list.yaml", []string{`circular-list.yaml:3:13: list $a refers to itself (via a -> b)`}},
 	}
 	for _, tt := range tests {
@@ -143,5 +152,35 @@ profiles:
 	info := m.Profiles()
 	if len(info) != 2 || info[0] != (ProfileInfo{Name: "a", Description: "first", Channel: "#defence", Alert: "immediate"}) {
 		t.Errorf("Profiles() = %+v", info)
+	}
+}
+
+// TestWarnings checks the triggers and rules that can never count in a
+// profile that can still match: warnings with positions, not errors.
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"none", one("      - any: [DRDO]\n"), nil},
+		{"ignore inside the trigger is fine", "profiles:\n  - name: p\n    ignore: [Press Trust of India]\n    rules:\n      - any: [trust]\n", nil},
+		{"case-sensitive ignore is not certain", "profiles:\n  - name: p\n    ignore: [{term: TRUST, case: true}]\n    rules:\n      - any: [trust]\n", nil},
+		{"one dead trigger", "profiles:\n  - name: p\n    ignore: [public trust]\n    rules:\n      - any: [DRDO, public trusts]\n",
+			[]string{`test.yaml:5:21: profile "p": this trigger never counts: ignore: "public trust" (test.yaml:3:14) hides every occurrence of its trigger "public trusts"`}},
+		{"one dead rule", "profiles:\n  - name: p\n    rules:\n      - any: [DRDO]\n      - any: [tariff war]\n        none: [war]\n",
+			[]string{`test.yaml:5:9: profile "p": this rule can never fire: none: "war" (test.yaml:6:16) vetoes it wherever its trigger "tariff war" occurs`}},
+		{"only some spellings hidden", "profiles:\n  - name: p\n    ignore: [{term: INDUSX, exact: true}]\n    rules:\n      - any: [INDUS-X]\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := compileYAML(t, tt.src)
+			var got []string
+			for _, w := range m.Warnings() {
+				got = append(got, w.Error())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("warnings = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

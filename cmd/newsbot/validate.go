@@ -17,6 +17,9 @@ func (c *validateCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return usageError(err)
 	}
+	for _, w := range m.Warnings() {
+		fmt.Fprintf(e.stderr, "warning: %v\n", w)
+	}
 	src := cfg.File
 	if src == "" {
 		src = "built-in defaults"
