@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/feeds"
+)
+
+const day = 24 * time.Hour
+
+// rowCounts returns the rows of each table of s, by name.
+func rowCounts(t *testing.T, s *Store) map[string]int64 {
+	t.Helper()
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatalf("Stats: %v", err)
+	}
+	m := map[string]int64{}
+	for _, tr := range st.Tables {
+		m[tr.Name] = tr.Rows
+	}
+	return m
+}
+
+// TestPruneAgesTwoYears runs a store through two years of days, each with
+// new items, delivered and stuck (never delivered) matches, journal entries
+// and marks, pruning daily with a retention of 180 days, and checks that
+// every pending entry survives, that the rows are exactly what retention
+// keeps, and that the SQLite file stops growing once retention is reached.
+func TestPruneAgesTwoYears(t *testing.T) {
+	const (
+		days      = 730
+		retention = 180 * day
+		perDay    = 20
+		delivered = 5 // matches of profile news per day, delivered the same day
+	)
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		loc := b.newDB(t)
+		s := openAt(t, loc)
+		body := strings.Repeat("A summary long enough to fill pages. ", 25)
+
+		var sizeAtYear int64
+		var total PruneStats
+		for d := range days {
+			now := t0.Add(time.Duration(d) * day)
+			s.now = func() time.Time { return now }
+			items := make([]feeds.Item, perDay)
+			for i := range items {
+				items[i] = item(fmt.Sprintf("d%03d-%02d", d, i), now.Add(-time.Hour))
+				items[i].Summary = body
+			}
+			if _, err := s.SaveItems(ctx, items, now); err != nil {
+				t.Fatalf("day %d: SaveItems: %v", d, err)
+			}
+			ms := []Match{{ItemID: items[perDay-1].ID, Profile: "stuck", Channel: "#c", Matched: now}}
+			var ids []string
+			for i := range delivered {
+				ms = append(ms, Match{ItemID: items[i].ID, Profile: "news", Channel: "#c", Matched: now})
+				ids = append(ids, items[i].ID)
+			}
+			if _, err := s.SaveMatches(ctx, ms); err != nil {
+				t.Fatalf("day %d: SaveMatches: %v", d, err)
+			}
+			msg := fmt.Sprintf("msg-%03d", d)
+			if _, _, err := s.Begin(ctx, msg, now); err != nil {
+				t.Fatalf("day %d: Begin: %v", d, err)
+			}
+			if err := s.MarkDelivered(ctx, "news", ids, "slack:C1:"+msg, now); err != nil {
+				t.Fatalf("day %d: MarkDelivered: %v", d, err)
+			}
+			if err := s.Finish(ctx, msg); err != nil {
+				t.Fatalf("day %d: Finish: %v", d, err)
+			}
+			if d%100 == 0 {
+				// A message whose process died mid-post: never finished.
+				if _, _, err := s.Begin(ctx, fmt.Sprintf("crash-%03d", d), now); err != nil {
+					t.Fatalf("day %d: Begin: %v", d, err)
+				}
+			}
+			if _, err := s.Mark(ctx, "quiet-day:#c:"+now.Format("2006-01-02"), now); err != nil {
+				t.Fatalf("day %d: Mark: %v", d, err)
+			}
+			st, err := s.Prune(ctx, now.Add(-retention))
+			if err != nil {
+				t.Fatalf("day %d: Prune: %v", d, err)
+			}
+			total.Items += st.Items
+			total.Matches += st.Matches
+			total.Journal += st.Journal
+			total.Marks += st.Marks
+			if d == 365 {
+				if sizeAtYear, err = s.Size(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+
+		// Kept: the last 181 days (the cut-off is exactly 180 days before
+		// the last day) and every stuck item with its pending match.
+		const keptDays = 181
+		stuckOld := int64(days - keptDays)
+		want := map[string]int64{
+			"items":   keptDays*perDay + stuckOld,
+			"matches": keptDays*(delivered+1) + stuckOld,
+			"outbox":  keptDays + 8, // plus crash-000 … crash-700, unfinished
+			"marks":   keptDays,
+		}
+		got := rowCounts(t, s)
+		for table, n := range want {
+			if got[table] != n {
+				t.Errorf("%s: %d rows after two years, want %d", table, got[table], n)
+			}
+		}
+		if total.Items != (days-keptDays)*(perDay-1) || total.Matches != (days-keptDays)*delivered {
+			t.Errorf("pruned %+v, want %d items and %d matches", total, (days-keptDays)*(perDay-1), (days-keptDays)*delivered)
+		}
+
+		ps, err := s.Pending(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != days {
+			t.Fatalf("%d pending after pruning, want all %d stuck matches", len(ps), days)
+		}
+		for _, p := range ps {
+			if p.Profile != "stuck" || p.Item.Title == "" {
+				t.Fatalf("pending %+v: want a stuck match with its item", p)
+			}
+		}
+		for _, crash := range []string{"crash-000", "crash-700"} {
+			_, unfinished, err := s.Begin(ctx, crash, t0.Add(days*day))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !unfinished {
+				t.Errorf("journal entry %s was pruned while unfinished", crash)
+			}
+		}
+
+		size, err := s.Size(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("size after one year %d bytes, after two %d bytes; pruned %+v", sizeAtYear, size, total)
+		if size <= 0 {
+			t.Fatalf("Size = %d", size)
+		}
+		if b.name != sqliteBackend.name {
+			return // PostgreSQL keeps freed space for reuse; rows are bounded above.
+		}
+		// Past the retention the file holds steady: the second year adds
+		// only the stuck items (one a day), never a year of items.
+		if limit := sizeAtYear * 6 / 5; size > limit {
+			t.Errorf("size after two years %d bytes, want at most %d (1.2 × the size after one year, %d)", size, limit, sizeAtYear)
+		}
+		fi, err := os.Stat(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() != size {
+			t.Errorf("file is %d bytes, Size says %d: space not given back to the file system", fi.Size(), size)
+		}
+	})
+}
+
+// TestPruneBatches prunes more items than one batch holds, with pending ones
+// spread among them, in one call.
+func TestPruneBatches(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := b.open(t)
+		const n = 3*pruneBatch + 17
+		items := make([]feeds.Item, n)
+		var pendingMs, deliveredMs []Match
+		var deliveredIDs []string
+		for i := range items {
+			items[i] = item(fmt.Sprintf("i%05d", i), t0)
+			switch i % 4 {
+			case 0:
+				pendingMs = append(pendingMs, Match{ItemID: items[i].ID, Profile: "p", Channel: "#c", Matched: t0})
+			case 1:
+				deliveredMs = append(deliveredMs, Match{ItemID: items[i].ID, Profile: "p", Channel: "#c", Matched: t0})
+				deliveredIDs = append(deliveredIDs, items[i].ID)
+			}
+		}
+		// Half the items seen at t0, half a millisecond-exact day later:
+		// the cut-off falls between them.
+		if _, err := s.SaveItems(ctx, items[:n/2], t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveItems(ctx, items[n/2:], t0.Add(day)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveMatches(ctx, append(pendingMs, deliveredMs...)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkDelivered(ctx, "p", deliveredIDs, "ref", t0); err != nil {
+			t.Fatal(err)
+		}
+		before := pending(t, s)
+
+		st, err := s.Prune(ctx, t0.Add(day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := n / 2
+		oldPending := (old + 3) / 4
+		oldDelivered := (old + 2) / 4
+		if st.Items != old-oldPending || st.Matches != oldDelivered {
+			t.Errorf("Prune = %+v, want %d items and %d matches", st, old-oldPending, oldDelivered)
+		}
+		if after := pending(t, s); len(after) != len(before) {
+			t.Errorf("%d pending after Prune, want %d", len(after), len(before))
+		}
+		if got := rowCounts(t, s)["items"]; got != int64(n-st.Items) {
+			t.Errorf("%d items left, want %d", got, n-st.Items)
+		}
+
+		// Nothing more to prune: a second call deletes nothing.
+		again, err := s.Prune(ctx, t0.Add(day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Total() != 0 {
+			t.Errorf("second Prune deleted %+v, want nothing", again)
+		}
+	})
+}
+
+func TestPruneCancelled(t *testing.T) {
+	s := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Prune(ctx, t0); err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Errorf("Prune with a cancelled context = %v, want context canceled", err)
+	}
+}
+
+// TestOpenEnablesIncrementalVacuum opens a database made before newsbot set
+// auto_vacuum (auto_vacuum=NONE, with data) and checks Open converts it,
+// keeping the data.
+func TestOpenEnablesIncrementalVacuum(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open(driverName, writeDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"PRAGMA auto_vacuum = NONE",
+		migrations[0],
+		"PRAGMA user_version = 1",
+		`INSERT INTO marks (mark, at) VALUES ('old', 1)`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var mode int
+	if err := raw.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil || mode != 0 {
+		t.Fatalf("set-up: auto_vacuum = %d, %v; want 0", mode, err)
+	}
+	raw.Close()
+
+	s := openAt(t, path)
+	if err := s.r.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != 2 {
+		t.Errorf("auto_vacuum = %d after Open, want 2 (incremental)", mode)
+	}
+	if got := rowCounts(t, s)["marks"]; got != 1 {
+		t.Errorf("%d marks after the conversion, want the 1 stored before", got)
+	}
+}
