@@ -212,7 +212,7 @@ func (a *app) httpHandler(m *metrics) http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := a.store.CountItems(r.Context()); err != nil {
+		if err := a.store.Ping(r.Context()); err != nil {
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 			return
 		}
