@@ -119,7 +119,9 @@ type Digest struct {
 // HTTP configures the metrics and health endpoints of `newsbot run`.
 type HTTP struct {
 	// Listen is the address to serve /metrics, /healthz and /readyz on;
-	// empty disables the server.
+	// empty (the default) disables the server. The image and deploy/ use
+	// ":8417": not 9090, which is Prometheus's own port, nor 9091-9999,
+	// its Pushgateway's, Alertmanager's and the exporters' range.
 	Listen string `yaml:"listen"`
 }
 
