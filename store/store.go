@@ -19,6 +19,10 @@
 //
 // Every time is stored as UTC unix milliseconds, so times read back are in UTC
 // and truncated to the millisecond.
+//
+// The store stays bounded: Prune deletes what retention no longer needs,
+// never a pending entry. On SQLite, Open refuses a damaged file before
+// writing to it (PRAGMA quick_check); Check runs the full integrity check.
 package store
 
 import (
