@@ -221,7 +221,7 @@ func TestPruneBatches(t *testing.T) {
 				deliveredIDs = append(deliveredIDs, items[i].ID)
 			}
 		}
-		// Half the items seen at t0, half a millisecond-exact day later:
+		// Half the items seen at t0, the other half a day later:
 		// the cut-off falls between them.
 		if _, err := s.SaveItems(ctx, items[:n/2], t0); err != nil {
 			t.Fatal(err)
