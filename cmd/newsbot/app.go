@@ -151,6 +151,5 @@ func (a *app) reloadProfiles(context.Context) (int, error) {
 
 // ready reports whether the store answers, for /readyz.
 func (a *app) ready(ctx context.Context) error {
-	_, err := a.store.CountItems(ctx)
-	return err
+	return a.store.Ping(ctx)
 }
