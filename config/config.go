@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -107,12 +108,25 @@ type Digest struct {
 	AlertInterval Duration `yaml:"alert_interval"`
 }
 
-// HTTP configures the metrics and health endpoints of `newsbot run`.
+// HTTP configures the metrics and health endpoints of `newsbot run`, and
+// its operator's console.
 type HTTP struct {
 	// Listen is the address to serve /metrics, /healthz and /readyz on;
-	// empty disables the server.
+	// empty disables the server, unless Console is set: then it is
+	// DefaultConsoleListen.
 	Listen string `yaml:"listen"`
+	// Console serves the operator's web console (internal/console) on
+	// Listen, beside /metrics.
+	Console bool `yaml:"console"`
+	// AuthToken, when set, is the token every console page needs (a bearer
+	// token or the console's login form). A console on an address other
+	// than loopback must have one.
+	AuthToken Secret `yaml:"auth_token"`
 }
+
+// DefaultConsoleListen is where the console listens when http.console is set
+// and http.listen is not: loopback only.
+const DefaultConsoleListen = "127.0.0.1:9090"
 
 // Default returns the configuration used when no file is given: the embedded
 // feeds and profiles, a SQLite file in the working directory, and digests
@@ -360,7 +374,26 @@ func (c *Config) validate() error {
 	if c.Digest.AlertInterval < 0 {
 		bad("digest.alert_interval must not be negative", nil, "digest", "alert_interval")
 	}
+	if c.HTTP.Console && c.HTTP.Listen == "" {
+		c.HTTP.Listen = DefaultConsoleListen
+	}
+	if c.HTTP.Console && c.HTTP.AuthToken.Value() == "" && !loopback(c.HTTP.Listen) {
+		bad("http.console on %q, which is not a loopback address, needs http.auth_token (such as ${NEWSBOT_CONSOLE_TOKEN})", []any{c.HTTP.Listen}, "http", "listen")
+	}
 	return errs.Err()
+}
+
+// loopback reports whether the listen address addr binds loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (c *Config) fileName() string {
