@@ -84,6 +84,15 @@ CREATE TABLE outbox (
 	finished   BIGINT
 );
 `,
+	// 4: when each channel last got an immediate alert (LastAlerts,
+	// RecordAlert in alerts.go), so digest.alert_interval holds across
+	// restarts and replicas.
+	`
+CREATE TABLE channel_alerts (
+	channel TEXT PRIMARY KEY,
+	at      BIGINT NOT NULL
+);
+`,
 }
 
 // SchemaVersion is the schema version this newsbot writes.
