@@ -156,6 +156,21 @@ func TestBrowser(t *testing.T) {
 	}
 	do("tester", shot("tester"))
 
+	// Tester, an edit: what it adds and drops over the last week.
+	do("tester diff", chromedp.Navigate(srv.URL+"/test"),
+		chromedp.WaitVisible(chromedp.ID("profiles")),
+		chromedp.Click(chromedp.CSS(`input[name="mode"][value="diff"]`)),
+		chromedp.SetValue(chromedp.ID("profiles"), readFile(t, "testdata/edited.yaml")),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("li.hit.added mark")),
+	)
+	var changes []string
+	eval("tester diff", `Array.from(document.querySelectorAll("ol.hits .change")).map(c => c.textContent)`, &changes)
+	if !contains(changes, "+") || !contains(changes, "-") {
+		t.Errorf("tester diff shows changes %q, want some added and some dropped", changes)
+	}
+	do("tester diff", chromedp.ScrollIntoView(chromedp.CSS("section.results")), shot("tester-diff"))
+
 	// The phone: the same pages at 390 CSS pixels wide, without a
 	// horizontal scroll bar on the page itself.
 	for _, page := range []struct{ path, name string }{{"/", "phone-overview"}, {"/feeds", "phone-feeds"}} {

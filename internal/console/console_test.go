@@ -359,6 +359,65 @@ func TestTesterText(t *testing.T) {
 	}
 }
 
+func TestTesterDiff(t *testing.T) {
+	s := seed(t)
+	srv := serve(t, s.opts)
+	edited := readFile(t, "testdata/edited.yaml")
+	status, body := postForm(t, srv, "/test", map[string]string{"mode": "diff", "days": "7"}, edited)
+	if status != http.StatusOK {
+		t.Fatalf("diff = %d\n%s", status, excerpt(body, "notice"))
+	}
+	summary := regexp.MustCompile(`(\d+) of (\d+) items matched \(the (\d+) items stored from the last 7 days\); the edit <span class="add">adds (\d+)</span> and <span class="drop">drops (\d+)</span>`).FindStringSubmatch(body)
+	if summary == nil {
+		t.Fatalf("no diff summary in\n%s", excerpt(body, "summary"))
+	}
+	added, dropped := strings.Count(body, `<li class="hit added">`), strings.Count(body, `<li class="hit dropped">`)
+	if summary[4] != strconv.Itoa(added) || summary[5] != strconv.Itoa(dropped) || added == 0 || dropped == 0 {
+		t.Errorf("summary says +%s -%s; the page lists +%d -%d", summary[4], summary[5], added, dropped)
+	}
+	// "tariff" is gone from trade, "export control" is new; an item with
+	// "trade deal", which both match, is in neither list.
+	for _, w := range []string{
+		`<span class="change" title="dropped by the edit">-</span><span class="tag profile">trade</span>`,
+		`<mark>export control</mark>`,
+	} {
+		if !strings.Contains(body, w) {
+			t.Errorf("diff lacks %q", w)
+		}
+	}
+	if strings.Contains(body, "close in on a trade deal") {
+		t.Error("diff lists an item both versions match")
+	}
+	// Only the edited file's profiles are compared: the others are not
+	// "dropped".
+	if strings.Contains(body, `<span class="tag profile">defence</span>`) || strings.Contains(body, `<span class="tag profile">space</span>`) {
+		t.Error("diff lists profiles the edit does not define")
+	}
+	// Fewer days, fewer items.
+	_, body1 := postForm(t, srv, "/test", map[string]string{"mode": "diff", "days": "1", "profiles": edited}, "")
+	one := regexp.MustCompile(`the (\d+) items stored from the last 1 days`).FindStringSubmatch(body1)
+	if one == nil || atoi(t, one[1]) >= atoi(t, summary[3]) || atoi(t, one[1]) == 0 {
+		t.Errorf("1 day: %v items, 7 days: %s", one, summary[3])
+	}
+	// The diff needs an edit.
+	if status, body := postForm(t, srv, "/test", map[string]string{"mode": "diff"}, ""); status != http.StatusUnprocessableEntity || !strings.Contains(body, "paste or upload the edited profile file") {
+		t.Errorf("diff without an edit = %d", status)
+	}
+	// And nothing changed in force.
+	if got := s.opts.Matcher().Profiles(); len(got) != 3 {
+		t.Errorf("profiles in force changed: %v", got)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestTesterTimeout(t *testing.T) {
 	s := seed(t)
 	s.opts.TestTimeout = time.Nanosecond

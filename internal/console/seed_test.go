@@ -42,6 +42,7 @@ var headlines = []struct{ title, body string }{
 	{"ISRO and NASA ready NISAR for launch", "The joint NASA ISRO satellite will map the planet every twelve days."},
 	{"Monsoon arrives early in Kerala", "Weather officials confirmed the monsoon's onset."},
 	{"GE jet engine deal moves ahead", "The jet engine will be built in India."},
+	{"US eases export control rules for Indian firms", "The Commerce Department said the export control changes take effect in January."},
 }
 
 // seeded is a console over a seeded store, and the parts it was built from.

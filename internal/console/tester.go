@@ -16,9 +16,10 @@ import (
 )
 
 // The profile tester runs what `newsbot test` runs: matcher.Match of the
-// profiles in force, or of an edited profile file, over a pasted text or the
-// items stored in the last days, and, for an edited file, matcher's diff of
-// the two. It compiles the edit on its own and never puts it in force. One
+// profiles in force, or of an edited profile file, over a pasted text, or
+// matcher.Diff of the profiles in force and the edit over the items stored in
+// the last days. Only the profiles the edited file defines are shown, so an
+// edit of one file of a profiles directory does not "drop" the others. It compiles the edit on its own and never puts it in force. One
 // run at a time, bounded by Options.TestTimeout and by the body cap.
 
 const (
@@ -160,9 +161,6 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 			return inputError{err.Error()}
 		}
 	}
-	if page.Mode == "diff" {
-		return inputError{"comparing an edit with the profiles in force is not available yet: use newsbot test --diff live"}
-	}
 	if page.Mode == "diff" && edited == nil {
 		return inputError{"paste or upload the edited profile file to compare with the profiles in force"}
 	}
@@ -210,15 +208,21 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 		if err := ctx.Err(); err != nil {
 			return timeoutError(ctx, err)
 		}
-		now := c.matches(m, it, only)
-		if len(now) > 0 {
+		doc := matcher.Document{Title: it.Title, Body: it.Body}
+		hits := c.results(it, "", m.Match(doc), only)
+		if len(hits) > 0 {
 			page.Matched++
 		}
 		if page.Mode == "text" {
-			page.add(now...)
+			page.add(hits...)
 			continue
 		}
-		_ = live
+		added, dropped := matcher.Diff(live, edited, doc)
+		a, d := c.results(it, "+", added, only), c.results(it, "-", dropped, only)
+		page.Added += len(a)
+		page.Dropped += len(d)
+		page.add(a...)
+		page.add(d...)
 	}
 	return nil
 }
@@ -242,14 +246,15 @@ func timeoutError(ctx context.Context, err error) error {
 	return err
 }
 
-// matches is the profiles of m that match it (only those in only, if set).
-func (c *Console) matches(m *matcher.Matcher, it testItem, only map[string]bool) []testResult {
+// results turns the hits on it into results marked change, keeping only the
+// profiles in only, if set.
+func (c *Console) results(it testItem, change string, hits []matcher.Hit, only map[string]bool) []testResult {
 	var out []testResult
-	for _, h := range m.Match(matcher.Document{Title: it.Title, Body: it.Body}) {
+	for _, h := range hits {
 		if only != nil && !only[h.Profile] {
 			continue
 		}
-		r := testResult{Profile: h.Profile, Link: it.Link, Feed: it.Feed, Terms: h.Terms,
+		r := testResult{Change: change, Profile: h.Profile, Link: it.Link, Feed: it.Feed, Terms: h.Terms,
 			Title: highlight(it.Title, spansOf(h.Spans, "title"))}
 		if !it.Published.IsZero() {
 			r.Published = it.Published.In(c.o.Location).Format("2 Jan 15:04")
