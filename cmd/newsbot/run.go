@@ -95,17 +95,21 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 
 	var srv *http.Server
 	if a.cfg.HTTP.Listen != "" {
+		h, err := a.httpHandler(m)
+		if err != nil {
+			return err
+		}
 		ln, err := net.Listen("tcp", a.cfg.HTTP.Listen)
 		if err != nil {
 			return fmt.Errorf("http.listen %s: %w", a.cfg.HTTP.Listen, err)
 		}
-		srv = &http.Server{Handler: a.httpHandler(m), ReadHeaderTimeout: 5 * time.Second}
+		srv = &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				e.log.Error("http server stopped", "error", err)
 			}
 		}()
-		e.log.Info("serving /metrics, /healthz and /readyz", "addr", ln.Addr().String())
+		e.log.Info("serving /metrics, /healthz and /readyz", "addr", ln.Addr().String(), "console", a.cfg.HTTP.Console)
 	}
 
 	hup := make(chan os.Signal, 1)
@@ -158,7 +162,7 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	return nil
 }
 
-func (a *app) httpHandler(m *metrics) http.Handler {
+func (a *app) httpHandler(m *metrics) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +175,14 @@ func (a *app) httpHandler(m *metrics) http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	return mux
+	if a.cfg.HTTP.Console {
+		c, err := a.console()
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("/", c)
+	}
+	return mux, nil
 }
 
 // cronLogger sends cron's messages to slog.
