@@ -38,6 +38,9 @@ func chromium() string {
 // screenshots at desktop and phone widths.
 func TestBrowser(t *testing.T) {
 	bin := chromium()
+	if bin == "" && os.Getenv("NEWSBOT_REQUIRE_CHROMIUM") == "1" {
+		t.Fatal("NEWSBOT_REQUIRE_CHROMIUM=1 but no chromium binary on PATH (Debian: apt-get install chromium)")
+	}
 	if bin == "" {
 		t.Skip("skipping the browser test: no chromium binary on PATH (Debian: apt-get install chromium; or set NEWSBOT_CHROMIUM); .ci/run installs it")
 	}
