@@ -92,6 +92,9 @@ type Options struct {
 type Console struct {
 	o   Options
 	mux *http.ServeMux
+	// busy allows one tester run at a time: a run over a month of items
+	// is the heaviest thing the console does.
+	busy chan struct{}
 }
 
 //go:embed templates/*.tmpl static/console.css
@@ -132,7 +135,7 @@ func New(o Options) (*Console, error) {
 	if o.MaxBody <= 0 {
 		o.MaxBody = 1 << 20
 	}
-	c := &Console{o: o, mux: http.NewServeMux()}
+	c := &Console{o: o, mux: http.NewServeMux(), busy: make(chan struct{}, 1)}
 	c.mux.HandleFunc("GET /{$}", c.overview)
 	c.mux.HandleFunc("GET /feeds", c.feeds)
 	c.mux.HandleFunc("GET /digest", c.digest)

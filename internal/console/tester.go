@@ -134,10 +134,6 @@ type inputError struct{ msg string }
 
 func (e inputError) Error() string { return e.msg }
 
-// busy allows one tester run at a time: a run over a month of items is
-// the heaviest thing the console does.
-var busy = make(chan struct{}, 1)
-
 // runTest fills page with the outcome of the test it describes.
 func (c *Console) runTest(ctx context.Context, page *testerPage, days string) error {
 	if page.Mode != "text" && page.Mode != "diff" {
@@ -169,8 +165,8 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 	}
 
 	select {
-	case busy <- struct{}{}:
-		defer func() { <-busy }()
+	case c.busy <- struct{}{}:
+		defer func() { <-c.busy }()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
