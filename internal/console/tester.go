@@ -173,24 +173,6 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 	ctx, cancel := context.WithTimeout(ctx, c.o.TestTimeout)
 	defer cancel()
 
-	var items []testItem
-	if page.Mode == "text" {
-		title, body, _ := strings.Cut(page.Text, "\n")
-		items = append(items, testItem{Title: strings.TrimSpace(title), Body: body})
-		page.Source = "the pasted text"
-	} else {
-		now := c.o.Now()
-		err := c.o.Store.ItemsPublished(ctx, now.AddDate(0, 0, -page.Days), now.Add(time.Minute), func(it feeds.Item) error {
-			items = append(items, testItem{Title: it.Title, Body: it.Summary, Link: it.Link, Feed: it.Feed, Published: it.Published})
-			return nil
-		})
-		if err != nil {
-			return timeoutError(ctx, err)
-		}
-		page.Source = fmt.Sprintf("the %d items stored from the last %d days", len(items), page.Days)
-	}
-	page.Items = len(items)
-
 	m := live
 	var only map[string]bool
 	if edited != nil {
@@ -200,10 +182,13 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 			only[p.Name] = true
 		}
 	}
-	for _, it := range items {
+	// test matches one item; the stored items stream through it, so a
+	// month of them is never in memory at once.
+	test := func(it testItem) error {
 		if err := ctx.Err(); err != nil {
-			return timeoutError(ctx, err)
+			return err
 		}
+		page.Items++
 		doc := matcher.Document{Title: it.Title, Body: it.Body}
 		hits := c.results(it, "", m.Match(doc), only)
 		if len(hits) > 0 {
@@ -211,7 +196,7 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 		}
 		if page.Mode == "text" {
 			page.add(hits...)
-			continue
+			return nil
 		}
 		added, dropped := matcher.Diff(live, edited, doc)
 		a, d := c.results(it, "+", added, only), c.results(it, "-", dropped, only)
@@ -219,8 +204,19 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 		page.Dropped += len(d)
 		page.add(a...)
 		page.add(d...)
+		return nil
 	}
-	return nil
+	if page.Mode == "text" {
+		title, body, _ := strings.Cut(page.Text, "\n")
+		page.Source = "the pasted text"
+		return timeoutError(ctx, test(testItem{Title: strings.TrimSpace(title), Body: body}))
+	}
+	now := c.o.Now()
+	err := c.o.Store.ItemsPublished(ctx, now.AddDate(0, 0, -page.Days), now.Add(time.Minute), func(it feeds.Item) error {
+		return test(testItem{Title: it.Title, Body: it.Summary, Link: it.Link, Feed: it.Feed, Published: it.Published})
+	})
+	page.Source = fmt.Sprintf("the %d items stored from the last %d days", page.Items, page.Days)
+	return timeoutError(ctx, err)
 }
 
 // add appends results up to maxResults.
@@ -236,7 +232,7 @@ func (p *testerPage) add(rs ...testResult) {
 
 // timeoutError says a run was cut off, or returns err.
 func timeoutError(ctx context.Context, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return inputError{"the test took too long and was stopped; try fewer days or a shorter text"}
 	}
 	return err
