@@ -105,6 +105,9 @@ func niceMax(max int) (top, step int) {
 	raw := float64(max) / 4
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m == 2.5 && mag < 10 {
+			continue // a step of 2.5 only where it is a whole number
+		}
 		if s := m * mag; s >= raw {
 			step = int(math.Ceil(s))
 			break

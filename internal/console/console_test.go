@@ -456,6 +456,13 @@ func TestOversizedBodyRefused(t *testing.T) {
 			}
 		})
 	}
+	// A body that is not the form it claims to be is a bad request.
+	for _, ct := range []string{"multipart/form-data", "multipart/form-data; boundary=x"} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/test", strings.NewReader("not multipart at all"))
+		if status, _ := do(t, req, "Content-Type: "+ct); status != http.StatusBadRequest {
+			t.Errorf("malformed %q = %d, want 400", ct, status)
+		}
+	}
 	// Under the cap, the same form works.
 	if status, _ := postForm(t, srv, "/test", map[string]string{"mode": "text", "text": "tariff"}, ""); status != http.StatusOK {
 		t.Errorf("small form = %d", status)
@@ -525,6 +532,10 @@ func TestAuth(t *testing.T) {
 	}
 	if status, _ := postForm(t, srv, "/test", map[string]string{"mode": "text", "text": "tariff"}, "", "Authorization: Bearer "+token); status != http.StatusOK {
 		t.Errorf("POST /test with the token = %d, want 200", status)
+	}
+	// The login form's style sheet needs no token.
+	if status, body := get(t, srv, "/static/console.css"); status != http.StatusOK || !strings.Contains(body, "--accent") {
+		t.Errorf("GET /static/console.css without a token = %d", status)
 	}
 	// A browser without the token gets the login form, with a 401.
 	status, body := get(t, srv, "/feeds", "Accept: text/html")
