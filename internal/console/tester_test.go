@@ -3,8 +3,8 @@ package console
 import (
 	"reflect"
 	"strings"
-	"unicode/utf8"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/matcher"
 )
