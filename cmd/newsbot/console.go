@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/internal/console"
 )
@@ -34,10 +39,48 @@ func (a *app) console() (http.Handler, error) {
 			}
 			return digest.WriteHTML(w, ds, opts)
 		},
-		AuthToken: a.cfg.HTTP.AuthToken,
-		Now:       a.now,
+		ProfileFiles: a.profileFiles,
+		AuthToken:    a.cfg.HTTP.AuthToken,
+		Now:          a.now,
 		OnError: func(r *http.Request, err error) {
 			a.log.Error("console page failed", "path", r.URL.Path, "error", err)
 		},
 	})
+}
+
+// profileFiles returns the profile files in force, as config.ReadProfiles
+// reads them: the built-in file, the named file, or the *.yaml and *.yml
+// files of the named directory, in name order.
+func (a *app) profileFiles() ([]console.ProfileFile, error) {
+	path := a.profilesPath()
+	if path == "" {
+		return []console.ProfileFile{{Name: "profiles.yaml (built in)", Data: config.BuiltinProfiles()}}, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("profiles: %w", err)
+	}
+	files := []string{path}
+	if fi.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, fmt.Errorf("profiles: %w", err)
+		}
+		files = nil
+		for _, e := range entries {
+			ext := filepath.Ext(e.Name())
+			if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") && (ext == ".yaml" || ext == ".yml") {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+	}
+	var out []console.ProfileFile
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("profiles: %w", err)
+		}
+		out = append(out, console.ProfileFile{Name: filepath.Base(f), Data: data})
+	}
+	return out, nil
 }

@@ -6,9 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsbot/newsbot/config"
 )
 
 // TestRunConsole runs the daemon with http.console and a token, and reads
@@ -53,6 +57,7 @@ func TestRunConsole(t *testing.T) {
 		{"/digest", `src="/digest/preview"`},
 		{"/digest/preview", "#india-us-watch"},
 		{"/test", `name="profile_file"`},
+		{"/test?from=" + url.QueryEscape("profiles.yaml (built in)"), "lists:"},
 	}
 	for _, p := range pages {
 		if status, _ := get(p.path, false); status != http.StatusUnauthorized {
@@ -120,4 +125,49 @@ func TestRunConsoleOff(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+func TestProfileFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("b.yml", "profiles: []\n")
+	write("a.yaml", "profiles: []\n")
+	write(".hidden.yaml", "x")
+	write("notes.txt", "x")
+	os.Mkdir(filepath.Join(dir, "sub.yaml"), 0o755)
+	tests := []struct {
+		name, profiles string
+		want           []string
+		wantErr        bool
+	}{
+		{"built in", "", []string{"profiles.yaml (built in)"}, false},
+		{"a directory", ".", []string{"a.yaml", "b.yml"}, false},
+		{"a file", "b.yml", []string{"b.yml"}, false},
+		{"missing", "gone.yaml", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.File = filepath.Join(dir, "newsbot.yaml")
+			cfg.Profiles = tt.profiles
+			files, err := (&app{cfg: cfg}).profileFiles()
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v", err)
+			}
+			var names []string
+			for _, f := range files {
+				names = append(names, f.Name)
+				if len(f.Data) == 0 {
+					t.Errorf("%s is empty", f.Name)
+				}
+			}
+			if strings.Join(names, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("files = %v, want %v", names, tt.want)
+			}
+		})
+	}
 }

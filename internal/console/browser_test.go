@@ -149,7 +149,7 @@ func TestBrowser(t *testing.T) {
 	do("tester", chromedp.Navigate(srv.URL+"/test"),
 		chromedp.WaitVisible(chromedp.ID("text")),
 		chromedp.SendKeys(chromedp.ID("text"), "India and US agree a tariff cut\nThe trade deal also covers a jet engine for the INDUS-X programme."),
-		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`form.tester button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("ol.hits mark")),
 	)
 	var marks []string
@@ -164,7 +164,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("profiles")),
 		chromedp.Click(chromedp.CSS(`input[name="mode"][value="diff"]`)),
 		chromedp.SetValue(chromedp.ID("profiles"), readFile(t, "testdata/edited.yaml")),
-		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`form.tester button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("li.hit.added mark")),
 	)
 	var changes []string

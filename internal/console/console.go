@@ -52,6 +52,13 @@ type FeedbackDay struct {
 	Positive, Negative int
 }
 
+// ProfileFile is one profile file in force.
+type ProfileFile struct {
+	// Name is the file's name, shown and used to pick it.
+	Name string
+	Data []byte
+}
+
 // Options configures the console. Store, Matcher and Location are required.
 type Options struct {
 	Store Store
@@ -68,6 +75,9 @@ type Options struct {
 	// Digest writes the HTML preview of the next digest to w (the digest
 	// package's WriteHTML), marking nothing delivered; nil hides /digest.
 	Digest func(ctx context.Context, w io.Writer) error
+	// ProfileFiles returns the profile files in force, for the tester to
+	// start an edit from; nil offers none.
+	ProfileFiles func() ([]ProfileFile, error)
 	// Feedback returns the reader feedback per day for the days between
 	// consecutive bounds (len(bounds)-1 entries); nil, or a nil result,
 	// draws no feedback on the overview.

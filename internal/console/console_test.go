@@ -418,6 +418,30 @@ func atoi(t *testing.T, s string) int {
 	return n
 }
 
+func TestTesterStartsFromAFileInForce(t *testing.T) {
+	s := seed(t)
+	srv := serve(t, s.opts)
+	status, body := get(t, srv, "/test")
+	if status != http.StatusOK || !strings.Contains(body, "<option>profiles.yaml</option>") {
+		t.Fatalf("GET /test = %d, no file to start from", status)
+	}
+	status, body = get(t, srv, "/test?from=profiles.yaml")
+	if status != http.StatusOK || !strings.Contains(body, "description: India–US tariffs and trade talks") ||
+		!strings.Contains(body, `value="diff" checked`) {
+		t.Errorf("GET /test?from=profiles.yaml = %d, the edit does not start from the file", status)
+	}
+	for _, from := range []string{"nope.yaml", "../../etc/passwd", "testdata/profiles.yaml"} {
+		if status, _ := get(t, srv, "/test?from="+url.QueryEscape(from)); status != http.StatusNotFound {
+			t.Errorf("GET /test?from=%s = %d, want 404", from, status)
+		}
+	}
+	s.opts.ProfileFiles = func() ([]ProfileFile, error) { return nil, errors.New("unreadable") }
+	srv = serve(t, s.opts)
+	if status, _ := get(t, srv, "/test"); status != http.StatusInternalServerError {
+		t.Errorf("GET /test with unreadable files = %d, want 500", status)
+	}
+}
+
 func TestTesterTimeout(t *testing.T) {
 	s := seed(t)
 	s.opts.TestTimeout = time.Nanosecond

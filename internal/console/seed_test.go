@@ -164,6 +164,10 @@ func seed(t testing.TB) *seeded {
 			}
 			return digest.WriteHTML(w, ds, p.DigestOptions(dopts))
 		},
+		ProfileFiles: func() ([]ProfileFile, error) {
+			data, err := os.ReadFile("testdata/profiles.yaml")
+			return []ProfileFile{{Name: "profiles.yaml", Data: data}}, err
+		},
 		Now: func() time.Time { return testNow },
 	}
 	return &seeded{store: st, matcher: m, opts: opts}

@@ -54,6 +54,9 @@ type testerPage struct {
 	Added, Dropped int
 	Truncated      bool
 	Source         string
+	// Files are the names of the profile files in force, to start an
+	// edit from.
+	Files []string
 }
 
 // testResult is one (item, profile) match, or the change in one.
@@ -87,7 +90,28 @@ func (c *Console) tester(w http.ResponseWriter, r *http.Request) {
 	for _, p := range c.o.Matcher().Profiles() {
 		page.Live = append(page.Live, p.Name)
 	}
+	var files []ProfileFile
+	if c.o.ProfileFiles != nil {
+		var err error
+		if files, err = c.o.ProfileFiles(); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		for _, f := range files {
+			page.Files = append(page.Files, f.Name)
+		}
+	}
 	if r.Method != http.MethodPost {
+		// ?from=NAME starts an edit from that file in force.
+		if from := r.URL.Query().Get("from"); from != "" {
+			i := slices.IndexFunc(files, func(f ProfileFile) bool { return f.Name == from })
+			if i < 0 {
+				http.Error(w, "no profile file of that name is in force", http.StatusNotFound)
+				return
+			}
+			page.Profiles = string(files[i].Data)
+			page.Mode = "diff"
+		}
 		c.render(w, r, http.StatusOK, "tester", "Profile tester", page)
 		return
 	}
