@@ -26,7 +26,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/config"
@@ -169,6 +171,12 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	r.Body = http.MaxBytesReader(w, r.Body, c.o.MaxBody)
+	if c.o.AuthToken.Value() == "" && !loopbackHost(r.Host) {
+		// Without a token, only a loopback name reaches the console: a
+		// page that rebinds its own name to 127.0.0.1 must not read it.
+		http.Error(w, "without http.auth_token the console answers only to localhost, 127.0.0.1 or [::1]", http.StatusForbidden)
+		return
+	}
 	if err := crossOrigin.Check(r); err != nil {
 		http.Error(w, "cross-origin request refused", http.StatusForbidden)
 		return
@@ -178,6 +186,20 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.mux.ServeHTTP(w, r)
+}
+
+// loopbackHost reports whether host (a Host header, with or without a port)
+// names the loopback interface.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // crossOrigin refuses a non-GET request another origin's page sent, by its

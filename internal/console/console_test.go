@@ -631,6 +631,41 @@ func TestNoAuthTokenMeansOpen(t *testing.T) {
 	}
 }
 
+func TestHostWithoutToken(t *testing.T) {
+	s := seed(t)
+	open := serve(t, s.opts)
+	s.opts.AuthToken = config.NewSecret("tok")
+	guarded := serve(t, s.opts)
+	tests := []struct {
+		name string
+		srv  *httptest.Server
+		host string
+		auth bool
+		want int
+	}{
+		{"loopback address", open, "127.0.0.1:9090", false, http.StatusOK},
+		{"localhost", open, "localhost:9090", false, http.StatusOK},
+		{"localhost without a port", open, "LOCALHOST", false, http.StatusOK},
+		{"IPv6 loopback", open, "[::1]:9090", false, http.StatusOK},
+		{"another name: DNS rebinding", open, "attacker.example:9090", false, http.StatusForbidden},
+		{"a LAN address", open, "192.168.1.20:9090", false, http.StatusForbidden},
+		{"another name with a token", guarded, "newsbot.internal.example", true, http.StatusOK},
+		{"another name, token missing", guarded, "newsbot.internal.example", false, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, tt.srv.URL+"/feeds", nil)
+			req.Host = tt.host
+			if tt.auth {
+				req.Header.Set("Authorization", "Bearer tok")
+			}
+			if status, _ := do(t, req); status != tt.want {
+				t.Errorf("GET /feeds with Host %q = %d, want %d", tt.host, status, tt.want)
+			}
+		})
+	}
+}
+
 func TestSecurityHeaders(t *testing.T) {
 	s := seed(t)
 	srv := serve(t, s.opts)
