@@ -60,16 +60,14 @@ type point struct{ X, Y float64 }
 // chartView is what the chart template draws.
 type chartView struct {
 	chart
-	W, H             int
-	Left, Right      float64
-	Top, Bottom      float64
-	YTicks, FBTicks  []tick
-	XTicks           []tick
-	Lines            []lineView
-	Bars             []barView
-	HasFeedback      bool
-	FeedbackTotalPos int
-	FeedbackTotalNeg int
+	W, H            int
+	Left, Right     float64
+	Top, Bottom     float64
+	YTicks, FBTicks []tick
+	XTicks          []tick
+	Lines           []lineView
+	Bars            []barView
+	HasFeedback     bool
 }
 
 type tick struct {
@@ -162,8 +160,6 @@ func (c chart) svg() template.HTML {
 		most := 0
 		for _, f := range c.Feedback {
 			most = max(most, f.Positive+f.Negative)
-			v.FeedbackTotalPos += f.Positive
-			v.FeedbackTotalNeg += f.Negative
 		}
 		v.HasFeedback = true
 		ftop, fstep := niceMax(most)
