@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html/template"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/feeds"
 )
 
 // serve starts the console with opts on a loopback test server.
@@ -223,8 +225,8 @@ func TestFeeds(t *testing.T) {
 		t.Errorf("rows =\n%v\nwant\n%v", order, want)
 	}
 	for _, w := range []string{
-		"HTTP 503 Service Unavailable", // the last error, without the prefix naming the feed
-		"token=xxxxx",                  // URLs redacted
+		"HTTP 503 Service Unavailable",                               // the last error, without the prefix naming the feed
+		template.HTMLEscapeString(feeds.RedactURL(testFeeds[2].URL)), // URLs redacted
 		`<svg class="spark"`,
 		"27 Nov 15:48", // the last success, in Kolkata
 	} {
