@@ -161,9 +161,10 @@ func New(o Options) (*Console, error) {
 	return c, nil
 }
 
-// ServeHTTP serves the console's pages: every request is capped, checked
-// for its origin when it is not a GET, and, with an auth token, for the
-// token, before it reaches a page.
+// ServeHTTP serves the console's pages. Every request has its body capped
+// and is checked before it reaches a page: without an auth token, for a
+// loopback Host; when it is not a GET, for its origin; with a token, for the
+// token.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -237,11 +238,11 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 // fail reports err and answers 500 with a page that does not show it (it
 // may name store internals).
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return // the client went away: nothing to report, no one to answer
+	}
 	if c.o.OnError != nil {
 		c.o.OnError(r, err)
-	}
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		return
 	}
 	var buf bytes.Buffer
 	if pages["error"].Execute(&buf, frame{Title: "Error", Nav: r.URL.Path, Page: "The page could not be built; the error is in newsbot's log."}) != nil {
@@ -264,6 +265,7 @@ func (c *Console) dayBounds(n int) []time.Time {
 	return out
 }
 
+// serveCSS serves the console's one style sheet, embedded in the binary.
 func serveCSS(w http.ResponseWriter, r *http.Request) {
 	data, _ := files.ReadFile("static/console.css")
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
