@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -121,14 +122,27 @@ type Digest struct {
 	AlertInterval Duration `yaml:"alert_interval"`
 }
 
-// HTTP configures the metrics and health endpoints of `newsbot run`.
+// HTTP configures the metrics and health endpoints of `newsbot run`, and
+// its operator's console.
 type HTTP struct {
 	// Listen is the address to serve /metrics, /healthz and /readyz on;
-	// empty (the default) disables the server. The image and deploy/ use
+	// empty (the default) disables the server, unless Console is set: then it is
+	// DefaultConsoleListen. The image and deploy/ use
 	// ":8417": not 9090, which is Prometheus's own port, nor 9091-9999,
 	// its Pushgateway's, Alertmanager's and the exporters' range.
 	Listen string `yaml:"listen"`
+	// Console serves the operator's web console (internal/console) on
+	// Listen, beside /metrics.
+	Console bool `yaml:"console"`
+	// AuthToken, when set, is the token every console page needs (a bearer
+	// token or the console's login form). A console on an address other
+	// than loopback must have one.
+	AuthToken Secret `yaml:"auth_token"`
 }
+
+// DefaultConsoleListen is where the console listens when http.console is set
+// and http.listen is not: loopback only.
+const DefaultConsoleListen = "127.0.0.1:8417"
 
 // Default returns the configuration used when no file is given: the embedded
 // feeds and profiles, a SQLite file in the working directory, and digests
@@ -422,7 +436,26 @@ func (c *Config) validate() error {
 	if c.Retention < MinRetention || c.Retention < 2*c.Digest.Window {
 		bad("retention must be at least 7d and at least twice digest.window, such as 180d", nil, "retention")
 	}
+	if c.HTTP.Console && c.HTTP.Listen == "" {
+		c.HTTP.Listen = DefaultConsoleListen
+	}
+	if c.HTTP.Console && c.HTTP.AuthToken.Value() == "" && !loopback(c.HTTP.Listen) {
+		bad("http.console on %q, which is not a loopback address, needs http.auth_token (such as ${NEWSBOT_CONSOLE_TOKEN})", []any{c.HTTP.Listen}, "http", "listen")
+	}
 	return errs.Err()
+}
+
+// loopback reports whether the listen address addr binds loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (c *Config) fileName() string {

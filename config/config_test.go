@@ -243,3 +243,48 @@ func TestReadProfilesDir(t *testing.T) {
 		t.Error("a missing profiles path must be an error")
 	}
 }
+
+func TestHTTPConsole(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         string
+		wantListen string
+		wantErr    string
+	}{
+		{"off by default", "", "", ""},
+		{"console defaults to loopback", "http: {console: true}\n", DefaultConsoleListen, ""},
+		{"explicit loopback", "http: {console: true, listen: '[::1]:8080'}\n", "[::1]:8080", ""},
+		{"localhost", "http: {console: true, listen: 'localhost:8080'}\n", "localhost:8080", ""},
+		{"all interfaces with a token", "http: {console: true, listen: ':9090', auth_token: '${TOK}'}\n", ":9090", ""},
+		{"all interfaces without a token", "http:\n  console: true\n  listen: ':9090'\n", "", `f.yaml:3:11: http.console on ":9090", which is not a loopback address, needs http.auth_token`},
+		{"token from an unset variable", "http: {console: true, listen: '0.0.0.0:80', auth_token: '${NOPE}'}\n", "", "needs http.auth_token"},
+		{"metrics alone anywhere", "http: {listen: ':9090'}\n", ":9090", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("f.yaml", strings.NewReader(tt.in), env(map[string]string{"TOK": "console-secret"}))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.HTTP.Listen != tt.wantListen {
+				t.Errorf("listen = %q, want %q", cfg.HTTP.Listen, tt.wantListen)
+			}
+		})
+	}
+	cfg, err := Parse("f.yaml", strings.NewReader("http: {console: true, auth_token: '${TOK}'}\n"), env(map[string]string{"TOK": "console-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTP.AuthToken.Value() != "console-secret" {
+		t.Errorf("auth_token not expanded")
+	}
+	if out, _ := yaml.Marshal(cfg); strings.Contains(string(out), "console-secret") {
+		t.Errorf("auth_token printed:\n%s", out)
+	}
+}

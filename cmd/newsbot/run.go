@@ -37,6 +37,14 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	}
 	// Serve /metrics, /healthz and /readyz on http.listen.
 	d.Listen(a.cfg.HTTP.Listen, a.ready)
+	// The operator's console (http.console) beside them, on "/".
+	if a.cfg.HTTP.Console {
+		c, err := a.console()
+		if err != nil {
+			return err
+		}
+		d.Handle("/", c)
+	}
 	// Reload the profiles when their files change, or on SIGHUP.
 	d.Profiles(a.profilesPath(), a.reloadProfiles)
 
