@@ -256,7 +256,9 @@ func (s *Server) DropSockets() {
 
 // ResponseURL returns a response_url on the Server named name; what is
 // posted to it is recorded (see Answers).
-func (s *Server) ResponseURL(name string) string { return s.srv.URL + "/response/" + url.PathEscape(name) }
+func (s *Server) ResponseURL(name string) string {
+	return s.srv.URL + "/response/" + url.PathEscape(name)
+}
 
 // handleResponse records a message posted to a response URL.
 func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request) {
