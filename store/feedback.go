@@ -158,3 +158,22 @@ func (s *Store) matchesWith(ctx context.Context, what, query string, args ...any
 	}
 	return ps, nil
 }
+
+// MatchEntry returns the match of profile for itemID with its item,
+// delivered or not. It returns an error wrapping ErrNotFound when there is
+// no such match.
+func (s *Store) MatchEntry(ctx context.Context, profile, itemID string) (Pending, error) {
+	ps, err := s.matchesWith(ctx, "match", `
+SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
+	i.feed_url, i.feed, i.title, i.summary, i.link, i.published
+FROM matches m
+JOIN items i ON i.id = m.item_id
+WHERE m.profile = $1 AND m.item_id = $2`, profile, itemID)
+	if err != nil {
+		return Pending{}, err
+	}
+	if len(ps) == 0 {
+		return Pending{}, fmt.Errorf("store: match %s/%s: %w", profile, itemID, ErrNotFound)
+	}
+	return ps[0], nil
+}

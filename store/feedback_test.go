@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"sync"
 	"testing"
@@ -92,6 +93,13 @@ func TestSaveFeedbackCountsOnce(t *testing.T) {
 
 		if err := s.MarkDelivered(ctx, "p", []string{"a"}, "C1:1", t0.Add(3*time.Hour)); err != nil {
 			t.Fatal(err)
+		}
+		e, err := s.MatchEntry(ctx, "q", "a")
+		if err != nil || e.Item.Title == "" || e.Channel != "#q" {
+			t.Errorf("MatchEntry = %+v, %v", e, err)
+		}
+		if _, err := s.MatchEntry(ctx, "q", "b"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("MatchEntry of no match = %v, want ErrNotFound", err)
 		}
 		del, err := s.DeliveredSince(ctx, t0)
 		if err != nil || !reflect.DeepEqual(pendingKeys(del), []string{"p/a"}) {

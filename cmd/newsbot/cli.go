@@ -52,6 +52,7 @@ type cli struct {
 	Migrate  migrateCmd  `cmd:"" help:"Create or upgrade the store's schema (also done on start-up) and exit."`
 	Store    storeCmd    `cmd:"" help:"Maintain the store: copy it to another (SQLite to PostgreSQL)."`
 	Test     testCmd     `cmd:"" help:"Show what profiles catch, before an edit goes live: on text, files or stored items; --diff shows what an edit adds and drops."`
+	Feedback feedbackCmd `cmd:"" help:"Show what readers said in Slack about each profile's entries, its precision, and suggested profile edits."`
 }
 
 // env is what every command gets: the parsed globals, the output streams
