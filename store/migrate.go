@@ -84,7 +84,16 @@ CREATE TABLE outbox (
 	finished   BIGINT
 );
 `,
-	// 4: readers' feedback from Slack (SaveFeedback in feedback.go): one
+	// 4: when each channel last got an immediate alert (LastAlerts,
+	// RecordAlert in alerts.go), so digest.alert_interval holds across
+	// restarts and replicas.
+	`
+CREATE TABLE channel_alerts (
+	channel TEXT PRIMARY KEY,
+	at      BIGINT NOT NULL
+);
+`,
+	// 5: readers' feedback from Slack (SaveFeedback in feedback.go): one
 	// row per user, profile, item and action, so Slack's retries and other
 	// replicas' copies of a click count once.
 	`

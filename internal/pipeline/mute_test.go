@@ -55,13 +55,9 @@ func TestMutedStoryLaterCopyIsNotPosted(t *testing.T) {
 	}, match("TECH", "#news", "b"), match("TRADE", "#news", "d"), match("TECH", "#news", "c"), match("OTHER", "#elsewhere", "b"))
 
 	opts := digest.Options{TopN: 10, Location: time.UTC, Now: p.Now, Feedback: true}
-	ds, err := p.Digests(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
 	stub := slackstub.New(t)
 	d := &digest.Deliverer{Poster: digest.NewSlackPoster(stub.Token(), stub.URL(), stub.Client()), Marker: p.Store, Now: p.Now}
-	if err := p.Deliver(ctx, d, ds, opts); err != nil {
+	if err := p.DeliverDigests(ctx, d, opts); err != nil {
 		t.Fatal(err)
 	}
 	var posted []string

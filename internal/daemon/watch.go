@@ -1,7 +1,6 @@
-package main
+package daemon
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"time"
@@ -13,38 +12,35 @@ import (
 // before they are read again: editors write a file in several steps.
 const reloadDebounce = 300 * time.Millisecond
 
-// watchProfiles calls reload after the configured profile file or directory
-// changes, until ctx is done. It watches the directory, not the file, because
-// editors replace a file on save (write a temporary file, rename it over).
-// It returns when the watch is set up; the caller waits on the returned
-// channel for the watcher to stop.
-func (a *app) watchProfiles(ctx context.Context, reload func()) (<-chan struct{}, error) {
-	done := make(chan struct{})
-	if a.cfg.Profiles == "" {
-		close(done)
-		return done, nil // built-in profiles never change
+// watchProfiles starts the watcher of the profile path, which asks for a
+// reload after the file or directory changes, until the daemon stops. It
+// watches the directory, not the file, because editors replace a file on
+// save (write a temporary file, rename it over).
+func (d *Daemon) watchProfiles() error {
+	if d.watch == "" {
+		return nil // built-in profiles never change
 	}
-	path := a.cfg.Resolve(a.cfg.Profiles)
-	dir, file := path, ""
-	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
-		dir, file = filepath.Dir(path), filepath.Base(path)
+	dir, file := d.watch, ""
+	if fi, err := os.Stat(d.watch); err == nil && !fi.IsDir() {
+		dir, file = filepath.Dir(d.watch), filepath.Base(d.watch)
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := w.Add(dir); err != nil {
 		w.Close()
-		return nil, err
+		return err
 	}
+	d.wg.Add(1)
 	go func() {
-		defer close(done)
+		defer d.wg.Done()
 		defer w.Close()
 		var timer *time.Timer
 		var fire <-chan time.Time
 		for {
 			select {
-			case <-ctx.Done():
+			case <-d.ctx.Done():
 				if timer != nil {
 					timer.Stop()
 				}
@@ -70,12 +66,12 @@ func (a *app) watchProfiles(ctx context.Context, reload func()) (<-chan struct{}
 				if !ok {
 					return
 				}
-				a.log.Warn("watching profiles", "error", err)
+				d.log.Warn("watching profiles", "error", err)
 			case <-fire:
 				fire = nil
-				reload()
+				d.Reload()
 			}
 		}
 	}()
-	return done, nil
+	return nil
 }
