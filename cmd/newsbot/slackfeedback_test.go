@@ -13,6 +13,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/internal/slackstub"
 )
@@ -144,5 +145,31 @@ func TestRunReceivesFeedbackBothWays(t *testing.T) {
 	}
 	if notRelevant != 2 {
 		t.Errorf("feedback reports %d entries not relevant, want the 2 clicks:\n%s", notRelevant, out)
+	}
+}
+
+func TestFeedbackMenuNeedsABotTokenAndAReceiver(t *testing.T) {
+	tests := []struct {
+		name                         string
+		token, webhook, app, signing string
+		want                         bool
+	}{
+		{"bot token and socket mode", "xoxb-1", "", "xapp-1", "", true},
+		{"bot token and request URL", "xoxb-1", "", "", "s", true},
+		{"bot token without a receiver", "xoxb-1", "", "", "", false},
+		{"webhook: no interactivity", "", "https://hooks.example/x", "xapp-1", "s", false},
+		{"nothing", "", "", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Slack.Token = config.NewSecret(tt.token)
+			cfg.Slack.WebhookURL = config.NewSecret(tt.webhook)
+			cfg.Slack.AppToken = config.NewSecret(tt.app)
+			cfg.Slack.SigningSecret = config.NewSecret(tt.signing)
+			if got := (&app{cfg: cfg}).feedbackOn(); got != tt.want {
+				t.Errorf("feedbackOn = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
