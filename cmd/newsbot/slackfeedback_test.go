@@ -69,7 +69,7 @@ func TestRunReceivesFeedbackBothWays(t *testing.T) {
 	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
 	defer wcancel()
 	// Over Socket Mode.
-	id, err := h.slack.SendInteractive(slackstub.BlockActions(slackstub.Click{UserID: "U1", ChannelID: "C1",
+	id, err := h.slack.SendInteractive(wctx, slackstub.BlockActions(slackstub.Click{UserID: "U1", ChannelID: "C1",
 		ActionID: digest.FeedbackActionID, Value: vals[0], ActionTS: "1.1", ResponseURL: h.slack.ResponseURL("socket")}))
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func TestSocketRecordsClicksAndReconnects(t *testing.T) {
 		Value: value(digest.ActionMute, itemA), ActionTS: "1.1", ResponseURL: stub.ResponseURL("sock-1")})
 	// The click, and Slack redelivering it in a new envelope.
 	for i := range 2 {
-		id, err := stub.SendInteractive(click)
+		id, err := stub.SendInteractive(ctx, click)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestSocketRecordsClicksAndReconnects(t *testing.T) {
 		opened, open := stub.SocketConnections()
 		return opened >= 2 && open == 1 && s.Connected()
 	})
-	id, err := stub.SendInteractive(slackstub.BlockActions(slackstub.Click{UserID: "U2", ChannelID: "C1",
+	id, err := stub.SendInteractive(ctx, slackstub.BlockActions(slackstub.Click{UserID: "U2", ChannelID: "C1",
 		ActionID: digest.FeedbackActionID, Value: value(digest.ActionRelevant, itemB), ActionTS: "1.2"}))
 	if err != nil {
 		t.Fatal(err)

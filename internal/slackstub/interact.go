@@ -39,6 +39,7 @@ type interactState struct {
 
 	mu       sync.Mutex
 	conns    []*socketConn // live connections, oldest first
+	joined   chan struct{} // closed and replaced when a connection is added
 	opened   int
 	calls    int // apps.connections.open requests
 	envSeq   int
@@ -79,6 +80,7 @@ func (s *Server) initInteract(mux *http.ServeMux) {
 	}
 	s.interact.acks = map[string]bool{}
 	s.interact.acked = make(chan struct{})
+	s.interact.joined = make(chan struct{})
 	s.interact.answered = make(chan struct{})
 	mux.HandleFunc("/apps.connections.open", s.handleConnectionsOpen)
 	mux.HandleFunc("/socket", s.handleSocket)
@@ -131,6 +133,8 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	st.conns = append(st.conns, sc)
 	st.opened++
 	n := len(st.conns)
+	close(st.joined)
+	st.joined = make(chan struct{})
 	st.mu.Unlock()
 	defer func() {
 		st.mu.Lock()
@@ -189,13 +193,22 @@ var ErrNoSocket = errors.New("slackstub: no socket mode connection")
 
 // SendInteractive sends payload (a block_actions payload, see BlockActions)
 // as an "interactive" envelope on the newest Socket Mode connection and
-// returns the envelope's ID, which the client must acknowledge.
-func (s *Server) SendInteractive(payload json.RawMessage) (string, error) {
+// returns the envelope's ID, which the client must acknowledge. Without a
+// connection it waits for one until ctx is done, then returns an error
+// wrapping ErrNoSocket: a client may see its WebSocket open a moment before
+// the Server has registered it.
+func (s *Server) SendInteractive(ctx context.Context, payload json.RawMessage) (string, error) {
 	st := &s.interact
 	st.mu.Lock()
-	if len(st.conns) == 0 {
+	for len(st.conns) == 0 {
+		joined := st.joined
 		st.mu.Unlock()
-		return "", ErrNoSocket
+		select {
+		case <-joined:
+		case <-ctx.Done():
+			return "", fmt.Errorf("%w: %w", ErrNoSocket, ctx.Err())
+		}
+		st.mu.Lock()
 	}
 	sc := st.conns[len(st.conns)-1]
 	st.envSeq++
