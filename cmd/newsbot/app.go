@@ -35,7 +35,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, usageError(err)
 	}
-	st, err := store.Open(ctx, cfg.Store)
+	st, err := store.Open(ctx, cfg.Store.Value())
 	if err != nil {
 		return nil, err
 	}
