@@ -5,8 +5,8 @@
 // Parse reads from an io.Reader and knows nothing of the file system; Load
 // reads a path and resolves the profiles file relative to it. Every problem is
 // reported at once as "file:line:col: message". Unknown keys are errors.
-// "${VAR}" in any value expands from the environment; secrets (the Slack token
-// and webhook URL) are held in Secret values that never print.
+// "${VAR}" in any value expands from the environment; secrets (the Slack
+// tokens, webhook URL and signing secret) are held in Secret values that never print.
 package config
 
 import (
@@ -99,6 +99,10 @@ type Slack struct {
 	WebhookURL Secret `yaml:"webhook_url"`
 	APIURL     string `yaml:"api_url"`
 	Channel    string `yaml:"channel"`
+	// AppToken (xapp-…) receives readers' feedback clicks over Socket Mode.
+	AppToken Secret `yaml:"app_token"`
+	// SigningSecret verifies feedback clicks posted to /slack/interactions.
+	SigningSecret Secret `yaml:"signing_secret"`
 }
 
 // Digest shapes the daily digest.
@@ -423,6 +427,12 @@ func (c *Config) validate() error {
 	}
 	if c.Slack.Token.Value() != "" && strings.TrimSpace(c.Slack.Channel) == "" {
 		bad("slack.channel is empty; name the default channel, such as \"#india-us-watch\"", nil, "slack", "channel")
+	}
+	if t := c.Slack.AppToken.Value(); t != "" && !strings.HasPrefix(t, "xapp-") {
+		bad("slack.app_token is not an app-level token (xapp-…)", nil, "slack", "app_token")
+	}
+	if c.Slack.SigningSecret.Value() != "" && c.HTTP.Listen == "" {
+		bad("slack.signing_secret needs http.listen, where /slack/interactions is served", nil, "slack", "signing_secret")
 	}
 	if c.Digest.TopN < 1 {
 		bad("digest.top_n must be at least 1", nil, "digest", "top_n")

@@ -96,6 +96,8 @@ func TestValidateErrors(t *testing.T) {
 		}},
 		{"api url", "slack: {api_url: 'nope'}\n", []string{"f.yaml:1:18: slack.api_url \"nope\""}},
 		{"both slack", "slack: {token: a, webhook_url: 'https://hooks.example/x'}\n", []string{"both set"}},
+		{"bot token as app token", "slack: {app_token: xoxb-1}\n", []string{"f.yaml:1:20: slack.app_token is not an app-level token"}},
+		{"signing secret without listen", "slack: {signing_secret: s3cret}\n", []string{"f.yaml:1:25: slack.signing_secret needs http.listen"}},
 		{"syntax", "feeds: [\n", []string{"f.yaml:1:1: invalid YAML"}},
 		{"wrong type", "fetch: {concurrency: many}\n", []string{"f.yaml:1:22: cannot use a str `many` into int"}},
 		{"unterminated env", "store: ${NOPE\n", []string{"f.yaml:1:8: unterminated ${"}},
@@ -286,5 +288,23 @@ func TestHTTPConsole(t *testing.T) {
 	}
 	if out, _ := yaml.Marshal(cfg); strings.Contains(string(out), "console-secret") {
 		t.Errorf("auth_token printed:\n%s", out)
+	}
+}
+
+func TestFeedbackSecretsExpandAndNeverPrint(t *testing.T) {
+	const app, signing = "xapp-1-A0-very-secret", "0123-signing-secret"
+	cfg, err := Parse("f.yaml", strings.NewReader("http: {listen: '127.0.0.1:0'}\nslack:\n  app_token: ${SLACK_APP_TOKEN}\n  signing_secret: ${SLACK_SIGNING_SECRET}\n"),
+		env(map[string]string{"SLACK_APP_TOKEN": app, "SLACK_SIGNING_SECRET": signing}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Slack.AppToken.Value() != app || cfg.Slack.SigningSecret.Value() != signing {
+		t.Fatal("the secrets did not expand")
+	}
+	out, _ := yaml.Marshal(cfg)
+	for _, p := range []string{fmt.Sprintf("%v %+v %#v", cfg.Slack, cfg.Slack, cfg.Slack), string(out)} {
+		if strings.Contains(p, app) || strings.Contains(p, signing) {
+			t.Fatalf("a secret printed: %s", p)
+		}
 	}
 }

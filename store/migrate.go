@@ -100,6 +100,24 @@ CREATE TABLE channel_alerts (
 CREATE INDEX items_seen ON items (seen);
 CREATE INDEX matches_item ON matches (item_id);
 `,
+	// 6: readers' feedback from Slack (SaveFeedback in feedback.go): one
+	// row per user, profile, item and action, so Slack's retries and other
+	// replicas' copies of a click count once.
+	`
+CREATE TABLE feedback (
+	profile   TEXT NOT NULL,
+	item_id   TEXT NOT NULL,
+	story_id  TEXT NOT NULL,
+	user_id   TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	channel   TEXT NOT NULL DEFAULT '',
+	action_ts TEXT NOT NULL DEFAULT '',
+	at        BIGINT NOT NULL,
+	PRIMARY KEY (user_id, profile, item_id, action)
+);
+CREATE INDEX feedback_at ON feedback (at);
+CREATE INDEX feedback_action ON feedback (action);
+`,
 }
 
 // SchemaVersion is the schema version this newsbot writes.

@@ -7,6 +7,12 @@
 // A Server accepts chat.postMessage as slack-go sends it (a form body) or as
 // JSON, authenticated by "Authorization: Bearer <token>" or a "token" form
 // field, and incoming-webhook posts at /webhook/<secret>.
+//
+// It also plays Slack's side of interactivity (interact.go): Socket Mode
+// (apps.connections.open hands out a WebSocket URL on loopback, over which
+// SendInteractive sends envelopes and WaitAck awaits their acks), signed
+// posts of block_actions payloads to a request URL (PostInteraction, Sign),
+// and response URLs that record the answers posted to them.
 package slackstub
 
 import (
@@ -86,6 +92,8 @@ type Server struct {
 	script     []Response
 	requests   int
 	seq        int
+
+	interact interactState // interact.go
 }
 
 // Option configures a Server.
@@ -112,8 +120,10 @@ func New(t testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("/conversations.history", s.handleHistory)
 	mux.HandleFunc("/conversations.replies", s.handleReplies)
 	mux.HandleFunc("/conversations.list", s.handleList)
+	s.initInteract(mux)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
+	t.Cleanup(s.DropSockets) // first: the WebSocket handlers end before Close
 	return s
 }
 

@@ -3,6 +3,7 @@ package slackstub_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -99,6 +100,16 @@ func TestValidate(t *testing.T) {
 	}
 	sec := func(text string) string { return `{"type":"section","text":{"type":"mrkdwn","text":"` + text + `"}}` }
 	ctxEl := `{"type":"mrkdwn","text":"x"}`
+	acc := func(el string) string {
+		return `{"type":"section","text":{"type":"mrkdwn","text":"s"},"accessory":` + el + `}`
+	}
+	overflow := func(n int, value, text string) string {
+		var opts []string
+		for i := range n {
+			opts = append(opts, fmt.Sprintf(`{"text":{"type":"plain_text","text":%q},"value":"%s%d"}`, text, value, i))
+		}
+		return `{"type":"overflow","action_id":"a","options":[` + strings.Join(opts, ",") + `]}`
+	}
 	tests := []struct {
 		name   string
 		text   string
@@ -122,6 +133,18 @@ func TestValidate(t *testing.T) {
 		{"unknown block", "t", `[{"type":"marquee"}]`, "unknown block type"},
 		{"duplicate block_id", "t", `[{"type":"divider","block_id":"a"},{"type":"divider","block_id":"a"}]`, "duplicate block_id"},
 		{"not an array", "t", `{"type":"divider"}`, "not an array"},
+		{"overflow ok", "t", "[" + acc(overflow(3, "v", "o")) + "]", ""},
+		{"overflow 1 option", "t", "[" + acc(overflow(1, "v", "o")) + "]", "1 options"},
+		{"overflow 6 options", "t", "[" + acc(overflow(6, "v", "o")) + "]", "6 options"},
+		{"option value 150", "t", "[" + acc(overflow(2, strings.Repeat("v", 149), "o")) + "]", ""},
+		{"option value 151", "t", "[" + acc(overflow(2, strings.Repeat("v", 150), "o")) + "]", "151 characters"},
+		{"option text 76", "t", "[" + acc(overflow(2, "v", strings.Repeat("o", 76))) + "]", "76 characters"},
+		{"option empty value", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"text":{"type":"plain_text","text":"x"},"value":""},{"text":{"type":"plain_text","text":"y"},"value":"b"}]}`) + "]", "without value"},
+		{"option mrkdwn", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"text":{"type":"mrkdwn","text":"x"},"value":"a"},{"text":{"type":"plain_text","text":"y"},"value":"b"}]}`) + "]", "not plain_text"},
+		{"duplicate option values", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"text":{"type":"plain_text","text":"x"},"value":"a"},{"text":{"type":"plain_text","text":"y"},"value":"a"}]}`) + "]", "duplicate value"},
+		{"action_id 256", "t", "[" + acc(`{"type":"button","action_id":"`+strings.Repeat("a", 256)+`","text":{"type":"plain_text","text":"x"}}`) + "]", "action_id: 256"},
+		{"button text 76", "t", "[" + acc(`{"type":"button","action_id":"a","text":{"type":"plain_text","text":"`+strings.Repeat("x", 76)+`"}}`) + "]", "76 characters"},
+		{"unknown accessory", "t", "[" + acc(`{"type":"marquee"}`) + "]", "unknown accessory type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
