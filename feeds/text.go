@@ -161,9 +161,11 @@ func foldSpace(s string) string {
 			pendingLine = true
 		case unicode.IsSpace(r):
 			pendingSpace = true
-		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF', r == '\u00AD', r == utf8.RuneError && size == 1:
+		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF', r == '\u00AD', r == utf8.RuneError && size == 1,
+			isBidiControl(r):
 			// Dropped: C1 controls, zero-width space, BOM, soft hyphen,
-			// invalid bytes.
+			// invalid bytes, and bidirectional controls, which can make
+			// a title read backwards wherever it is shown.
 		default:
 			emit()
 			b.WriteRune(r)
@@ -194,4 +196,121 @@ func truncate(s string, max int) string {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"' && r != '\''
 	})
 	return head + ellipsis
+}
+
+// isBidiControl reports whether r is a bidirectional formatting character:
+// the embeddings and overrides U+202A–U+202E, the isolates U+2066–U+2069,
+// the marks U+200E and U+200F, and the Arabic letter mark U+061C.
+func isBidiControl(r rune) bool {
+	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' ||
+		r == '\u200E' || r == '\u200F' || r == '\u061C'
+}
+
+// mergeText joins an item's description and content, both plain text, into
+// the text it is matched on, reading once what they repeat: when one holds
+// the other (compared by words, case and punctuation ignored) only the
+// longer is kept; otherwise the description's paragraphs that the content
+// does not hold (a WordPress excerpt's "The post … appeared first on …")
+// come before the content. The result is capped at MaxTextBytes.
+func mergeText(desc, content string) string {
+	switch {
+	case content == "":
+		return capText(desc)
+	case desc == "":
+		return capText(content)
+	}
+	nd, nc := wordKey(desc), wordKey(content)
+	switch {
+	case strings.Contains(nc, nd):
+		return capText(content)
+	case strings.Contains(nd, nc):
+		return capText(desc)
+	}
+	var b strings.Builder
+	for line := range strings.SplitSeq(desc, "\n") {
+		if k := wordKey(trimEllipsis(line)); k != "" && !strings.Contains(nc, k) {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString(content)
+	return capText(b.String())
+}
+
+// trimEllipsis removes the mark of an excerpt cut short ("…", "...",
+// "[…]", "[&hellip;]" already decoded) from the end of s.
+func trimEllipsis(s string) string {
+	s = strings.TrimSpace(s)
+	for _, suffix := range []string{"[…]", "[...]", "…", "..."} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, suffix))
+	}
+	return s
+}
+
+// wordKey returns s in lower case with every run of characters other than
+// letters and digits folded to one space, for comparing texts by words.
+func wordKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)):
+			r = unicode.ToLower(r)
+		default:
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// capText cuts s to at most MaxTextBytes bytes, at a line or word boundary
+// in the last quarter of the allowance if there is one, never inside a rune.
+func capText(s string) string {
+	if len(s) <= MaxTextBytes {
+		return s
+	}
+	cut := MaxTextBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	head := s[:cut]
+	if i := strings.LastIndexAny(head, " \n"); i >= MaxTextBytes*3/4 {
+		head = head[:i]
+	}
+	return head
+}
+
+// publisherSuffix removes an aggregator's " - Publisher" suffix from title
+// when the feed names that publisher: as the item's source, or, when it has
+// none, at the end of the description (Google News descriptions end with
+// the publisher's name). It returns the title and the publisher.
+func publisherSuffix(title, source, desc string) (string, string) {
+	i := strings.LastIndex(title, " - ")
+	if i <= 0 {
+		return title, source
+	}
+	head, suffix := strings.TrimSpace(title[:i]), strings.TrimSpace(title[i+3:])
+	if head == "" || suffix == "" {
+		return title, source
+	}
+	switch {
+	case source != "":
+		if strings.EqualFold(suffix, source) {
+			return head, source
+		}
+	case len(desc) > len(suffix) && strings.HasSuffix(strings.ToLower(desc), " "+strings.ToLower(suffix)) &&
+		!strings.HasSuffix(strings.ToLower(desc), strings.ToLower(title)):
+		return head, suffix
+	}
+	return title, source
 }
