@@ -49,3 +49,13 @@ type Item struct {
 	// in UTC; zero when the feed does not say.
 	Published time.Time
 }
+
+// Body returns the text to match the item on besides its title: Text, or
+// Summary for an item that has none (one built by hand, or stored before
+// newsbot kept whole texts).
+func (it Item) Body() string {
+	if it.Text != "" {
+		return it.Text
+	}
+	return it.Summary
+}

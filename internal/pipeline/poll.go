@@ -334,7 +334,7 @@ func (p *Pipeline) channels(m *matcher.Matcher) map[string]string {
 func matchItems(m *matcher.Matcher, items []feeds.Item, channels map[string]string, now time.Time) []store.Match {
 	var out []store.Match
 	for _, it := range items {
-		for _, h := range m.Match(matcher.Document{Title: it.Title, Body: it.Summary}) {
+		for _, h := range m.Match(matcher.Document{Title: it.Title, Body: it.Body()}) {
 			out = append(out, store.Match{
 				ItemID:  it.ID,
 				Profile: h.Profile,
