@@ -199,3 +199,54 @@ func TestReadProfilesDir(t *testing.T) {
 		t.Error("a missing profiles path must be an error")
 	}
 }
+
+func TestParseFeedFetchOptions(t *testing.T) {
+	const good = `fetch:
+  user_agent: "newsbot (+mailto:ops@example.org)"
+feeds:
+  - url: https://pib.example.gov.in/rss
+    full_text: true
+    user_agent: "Mozilla/5.0 (compatible; newsbot)"
+    headers:
+      From: ops@example.org
+      Accept-Language: en-IN
+  - url: https://news.example.com/rss
+`
+	cfg, err := Parse("newsbot.yaml", strings.NewReader(good), env(nil))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if cfg.Fetch.UserAgent != "newsbot (+mailto:ops@example.org)" {
+		t.Errorf("fetch.user_agent = %q", cfg.Fetch.UserAgent)
+	}
+	f := cfg.Feeds[0]
+	if !f.FullText || f.UserAgent != "Mozilla/5.0 (compatible; newsbot)" || f.Headers["From"] != "ops@example.org" || f.Headers["Accept-Language"] != "en-IN" {
+		t.Errorf("feed 0 = %+v", f)
+	}
+	if g := cfg.Feeds[1]; g.FullText || g.UserAgent != "" || g.Headers != nil {
+		t.Errorf("feed 1 = %+v, want the defaults", g)
+	}
+
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"full_text not a boolean", "feeds:\n  - url: https://a.example/rss\n    full_text: maybe\n", "newsbot.yaml:3:16"},
+		{"headers not a map", "feeds:\n  - url: https://a.example/rss\n    headers: [From]\n", "newsbot.yaml:3:5"},
+		{"bad header name", "feeds:\n  - url: https://a.example/rss\n    headers:\n      \"Bad Name\": x\n", `newsbot.yaml:4:7: header "Bad Name": not a valid header name`},
+		{"cookie refused", "feeds:\n  - url: https://a.example/rss\n    headers:\n      Cookie: session=1\n", `newsbot.yaml:4:7: header "Cookie": newsbot sets this header itself`},
+		{"control character in user_agent", "feeds:\n  - url: https://a.example/rss\n    user_agent: \"a\\nb\"\n", "newsbot.yaml:3:17: user_agent holds a control character"},
+		{"control character in fetch.user_agent", "fetch:\n  user_agent: \"a\\u0007\"\n", "newsbot.yaml:2:15: fetch.user_agent holds a control character"},
+		{"unknown feed key", "feeds:\n  - url: https://a.example/rss\n    fulltext: true\n", "newsbot.yaml:3:5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("newsbot.yaml", strings.NewReader(tt.yaml), env(nil))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}

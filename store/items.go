@@ -191,3 +191,33 @@ func insertItems(ctx context.Context, tx *sql.Tx, items []feeds.Item, seen time.
 	}
 	return isNew, nil
 }
+
+// KnownItems returns which of ids are stored already. Callers use it to do
+// once per item what only new items need, such as fetching an article page.
+func (s *Store) KnownItems(ctx context.Context, ids []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	for chunk := range slices.Chunk(ids, 500) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT id FROM items WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: known items: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: known items: %w", err)
+			}
+			known[id] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: known items: %w", err)
+		}
+	}
+	return known, nil
+}

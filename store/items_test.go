@@ -384,3 +384,24 @@ func TestUnpackTextDamaged(t *testing.T) {
 		t.Errorf("NULL text_gz = (%q, %v), want the summary", got, err)
 	}
 }
+
+func TestKnownItems(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := b.open(t)
+		if _, err := s.SaveItems(ctx, []feeds.Item{item("a", t0), item("b", t0)}, t0); err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{"a", "x", "b"}
+		for i := range 600 { // more than one chunk
+			ids = append(ids, fmt.Sprintf("unknown-%d", i))
+		}
+		got, err := s.KnownItems(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]bool{"a": true, "b": true}; !reflect.DeepEqual(got, want) {
+			t.Errorf("KnownItems = %v, want %v", got, want)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +49,8 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	a.matcher.Store(m)
 	reqs := make([]feeds.Request, 0, len(cfg.Feeds))
 	for _, f := range cfg.Feeds {
-		reqs = append(reqs, feeds.Request{URL: cfg.Resolve(f.URL), Name: f.Name})
+		reqs = append(reqs, feeds.Request{URL: cfg.Resolve(f.URL), Name: f.Name,
+			FullText: f.FullText, UserAgent: f.UserAgent, Headers: f.Headers})
 	}
 	a.pipeline = &pipeline.Pipeline{
 		Store: st,
@@ -56,7 +58,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 			Fetcher: feeds.NewFetcher(feeds.Options{
 				Timeout:   time.Duration(cfg.Fetch.Timeout),
 				MaxBody:   int64(cfg.Fetch.MaxBody),
-				UserAgent: "newsbot/" + version + " (+https://github.com/newsbot/newsbot)",
+				UserAgent: cmp.Or(cfg.Fetch.UserAgent, "newsbot/"+version+" (+https://github.com/newsbot/newsbot)"),
 			}),
 			Concurrency: cfg.Fetch.Concurrency,
 			PerHost:     cfg.Fetch.PerHost,
@@ -290,5 +292,6 @@ type outputFlags struct {
 func (e *env) logPoll(stats pipeline.PollStats, took time.Duration) {
 	e.log.Info("poll done", "feeds", stats.Feeds, "not_due", stats.NotDue, "not_modified", stats.NotModified,
 		"failed", stats.Failed, "new_items", stats.NewItems, "new_matches", stats.Matches,
+		"articles", stats.Articles, "articles_failed", stats.ArticlesFailed,
 		"took", took.Round(time.Millisecond))
 }

@@ -34,6 +34,7 @@ type metrics struct {
 	lastPollOK    prometheus.Gauge
 	lastDigestOK  prometheus.Gauge
 	profileReload *prometheus.CounterVec
+	articles      *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -47,9 +48,10 @@ func newMetrics() *metrics {
 		lastPollOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_last_poll_success_timestamp_seconds", Help: "When the last poll cycle finished without a store error."}),
 		lastDigestOK:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_last_digest_success_timestamp_seconds", Help: "When the last digest cycle delivered everything."}),
 		profileReload: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_profile_reloads_total", Help: "Profile reloads, by result (ok or invalid)."}, []string{"result"}),
+		articles:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_article_fetches_total", Help: "Article pages fetched for full_text feeds, by result (ok or failed)."}, []string{"result"}),
 	}
 	m.reg.MustRegister(m.polls, m.feedFailures, m.newItems, m.newMatches, m.digestRuns,
-		m.lastPollOK, m.lastDigestOK, m.profileReload,
+		m.lastPollOK, m.lastDigestOK, m.profileReload, m.articles,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -80,6 +82,8 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		m.feedFailures.Add(float64(stats.Failed))
 		m.newItems.Add(float64(stats.NewItems))
 		m.newMatches.Add(float64(stats.Matches))
+		m.articles.WithLabelValues("ok").Add(float64(stats.Articles - stats.ArticlesFailed))
+		m.articles.WithLabelValues("failed").Add(float64(stats.ArticlesFailed))
 		if err != nil {
 			if ctx.Err() == nil {
 				e.log.Error("poll failed", "error", err)

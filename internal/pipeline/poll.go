@@ -99,6 +99,10 @@ type PollStats struct {
 	Failed      int // feeds that failed
 	NewItems    int // items stored for the first time
 	Matches     int // new matches recorded
+	// Articles counts the article pages fetched for feeds with full_text,
+	// ArticlesFailed those that failed (the item is then matched on what
+	// its feed gave).
+	Articles, ArticlesFailed int
 	// NewMatches are the matches recorded for the first time.
 	NewMatches []store.Match
 }
@@ -108,6 +112,8 @@ type outcome struct {
 	result store.PollResult
 	err    error
 	res    *feeds.Result
+	// articles and articlesFailed count the article pages fetched.
+	articles, articlesFailed int
 }
 
 // Poll runs one poll cycle. It claims the due feeds (so several replicas on
@@ -164,7 +170,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 				reqs = append(reqs, r)
 			}
 			p.Poller.Poll(ctx, reqs, func(r feeds.Request, res *feeds.Result, err error) {
-				results <- p.outcome(r, states[r.URL], res, err, m, channels)
+				results <- p.outcome(ctx, r, states[r.URL], res, err, m, channels)
 			})
 		}
 	}()
@@ -221,7 +227,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 
 // outcome turns one fetch into the feed's new state, its items and their
 // matches. It runs in the fetching goroutine; m is safe for concurrent use.
-func (p *Pipeline) outcome(r feeds.Request, st store.FeedState, res *feeds.Result, err error, m *matcher.Matcher, channels map[string]string) outcome {
+func (p *Pipeline) outcome(ctx context.Context, r feeds.Request, st store.FeedState, res *feeds.Result, err error, m *matcher.Matcher, channels map[string]string) outcome {
 	now := p.Now()
 	st.URL = r.URL
 	if r.Name != "" {
@@ -271,6 +277,9 @@ func (p *Pipeline) outcome(r feeds.Request, st store.FeedState, res *feeds.Resul
 				recent = append(recent, it)
 			}
 		}
+		if r.FullText {
+			p.fullText(ctx, r, recent, &o)
+		}
 		// Matching every recent item costs microseconds; the store keeps
 		// only the matches of items it had not seen.
 		o.result.Matches = matchItems(m, recent, channels, now)
@@ -290,6 +299,54 @@ func (p *Pipeline) count(ctx context.Context, o outcome, stats *PollStats) {
 			"failures", st.ConsecutiveFailures, "next_poll", st.NextPoll.Format(time.RFC3339))
 	case o.res.NotModified:
 		stats.NotModified++
+	}
+	stats.Articles += o.articles
+	stats.ArticlesFailed += o.articlesFailed
+}
+
+// fullText adds to the items of a full_text feed that were never stored
+// before the main text of their article pages, fetched once per item: an
+// item already stored is not fetched again, whether its article was read or
+// not. Items share the backing array of the feed's result, so the stored
+// items get the article text as well. A failed article is logged and
+// counted; the item keeps what the feed gave.
+func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds.Item, o *outcome) {
+	if len(recent) == 0 {
+		return
+	}
+	ids := make([]string, len(recent))
+	for i, it := range recent {
+		ids[i] = it.ID
+	}
+	known, err := p.Store.KnownItems(ctx, ids)
+	if err != nil {
+		p.Log.Warn("article pages not fetched", "feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "error", err)
+		return
+	}
+	var fresh []feeds.Item
+	for _, it := range recent {
+		if !known[it.ID] {
+			fresh = append(fresh, it)
+		}
+	}
+	for _, a := range p.Poller.FetchArticles(ctx, r, fresh) {
+		o.articles++
+		if a.Err != nil {
+			o.articlesFailed++
+			p.Log.Info("article not read; matching the item on what its feed gave",
+				"feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "item", fresh[a.Index].Title, "error", a.Err)
+		}
+	}
+	text := make(map[string]string, len(fresh))
+	for _, it := range fresh {
+		text[it.ID] = it.Text
+	}
+	for _, items := range [][]feeds.Item{o.result.Items, recent} {
+		for i := range items {
+			if t, ok := text[items[i].ID]; ok {
+				items[i].Text = t
+			}
+		}
 	}
 }
 
