@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -248,5 +249,48 @@ feeds:
 				t.Errorf("error %q, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestDefaultFeeds(t *testing.T) {
+	fs := DefaultFeeds()
+	byName := map[string]Feed{}
+	for _, f := range fs {
+		byName[f.Name] = f
+	}
+	pib := byName["PIB (Press Information Bureau)"]
+	if !strings.Contains(pib.URL, "Lang=1") || !strings.HasSuffix(pib.URL, "&reg=3") || !pib.FullText {
+		t.Errorf("PIB = %+v, want the English feed (&reg=3) with full_text", pib)
+	}
+	if u := byName["U.S. Department of War releases"].URL; !strings.HasPrefix(u, "https://www.war.gov/") || !strings.Contains(u, "ContentType=9&") {
+		t.Errorf("US releases URL = %q, want war.gov with ContentType=9", u)
+	}
+	for _, name := range []string{"The Economic Times — Defence", "Mint — Economy", "BusinessLine — Economy", "Federal Register: BIS rules", "Federal Register: USTR"} {
+		if _, ok := byName[name]; !ok {
+			t.Errorf("no built-in feed %q", name)
+		}
+	}
+	queries := map[string][]string{
+		"News search: TRUST":   {`("TRUST initiative" OR iCET`, ") (India OR Indian)"},
+		"News search: INDUS-X": {`(defence OR defense)`},
+		"News search: tariffs": {`(tariff OR tariffs OR "trade deal" OR "trade agreement")`},
+	}
+	for name, wants := range queries {
+		u, err := url.Parse(byName[name].URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query().Get("q")
+		for _, w := range wants {
+			if !strings.Contains(q, w) {
+				t.Errorf("%s: query %q lacks %q", name, q, w)
+			}
+		}
+		if strings.Count(q, "(") != strings.Count(q, ")") {
+			t.Errorf("%s: unbalanced parentheses in %q", name, q)
+		}
+	}
+	if err := Default().validate(); err != nil {
+		t.Errorf("built-in configuration invalid: %v", err)
 	}
 }
