@@ -84,7 +84,16 @@ CREATE TABLE outbox (
 	finished   BIGINT
 );
 `,
-	// 4 (feeds10): what an item says beyond its lead. text_gz is the whole
+	// 4: when each channel last got an immediate alert (LastAlerts,
+	// RecordAlert in alerts.go), so digest.alert_interval holds across
+	// restarts and replicas.
+	`
+CREATE TABLE channel_alerts (
+	channel TEXT PRIMARY KEY,
+	at      BIGINT NOT NULL
+);
+`,
+	// 5 (feeds10): what an item says beyond its lead. text_gz is the whole
 	// text matched (gzip; NULL when it is the summary), kept for
 	// re-matching; source and source_url name the publisher an aggregator
 	// credits; published_feed is the item's own date when it lay in the

@@ -79,3 +79,17 @@ func (a *app) watchProfiles(ctx context.Context, reload func()) (<-chan struct{}
 	}()
 	return done, nil
 }
+
+// reloadProfiles reads the profiles again and puts them in force if they are
+// valid; an invalid edit keeps the old profiles running.
+func (a *app) reloadProfiles(m *metrics) {
+	cfgM, err := a.cfg.LoadProfiles()
+	if err != nil {
+		m.profileReload.WithLabelValues("invalid").Inc()
+		a.log.Error("profiles not reloaded: the edit is invalid; the previous profiles stay in force", "error", err)
+		return
+	}
+	a.matcher.Store(cfgM)
+	m.profileReload.WithLabelValues("ok").Inc()
+	a.log.Info("profiles reloaded", "profiles", len(cfgM.Profiles()))
+}

@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/robfig/cron/v3"
 
@@ -22,39 +20,6 @@ import (
 )
 
 type runCmd struct{}
-
-// metrics are the daemon's Prometheus metrics.
-type metrics struct {
-	reg           *prometheus.Registry
-	polls         prometheus.Counter
-	feedFailures  prometheus.Counter
-	newItems      prometheus.Counter
-	newMatches    prometheus.Counter
-	digestRuns    *prometheus.CounterVec
-	lastPollOK    prometheus.Gauge
-	lastDigestOK  prometheus.Gauge
-	profileReload *prometheus.CounterVec
-	articles      *prometheus.CounterVec
-}
-
-func newMetrics() *metrics {
-	m := &metrics{
-		reg:           prometheus.NewRegistry(),
-		polls:         prometheus.NewCounter(prometheus.CounterOpts{Name: "newsbot_polls_total", Help: "Poll cycles run."}),
-		feedFailures:  prometheus.NewCounter(prometheus.CounterOpts{Name: "newsbot_feed_failures_total", Help: "Feed fetches that failed."}),
-		newItems:      prometheus.NewCounter(prometheus.CounterOpts{Name: "newsbot_items_new_total", Help: "Items stored for the first time."}),
-		newMatches:    prometheus.NewCounter(prometheus.CounterOpts{Name: "newsbot_matches_new_total", Help: "Matches recorded for the first time."}),
-		digestRuns:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_digest_runs_total", Help: "Digest cycles, by result (ok or failed)."}, []string{"result"}),
-		lastPollOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_last_poll_success_timestamp_seconds", Help: "When the last poll cycle finished without a store error."}),
-		lastDigestOK:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_last_digest_success_timestamp_seconds", Help: "When the last digest cycle delivered everything."}),
-		profileReload: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_profile_reloads_total", Help: "Profile reloads, by result (ok or invalid)."}, []string{"result"}),
-		articles:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_article_fetches_total", Help: "Article pages fetched for full_text feeds, by result (ok or failed)."}, []string{"result"}),
-	}
-	m.reg.MustRegister(m.polls, m.feedFailures, m.newItems, m.newMatches, m.digestRuns,
-		m.lastPollOK, m.lastDigestOK, m.profileReload, m.articles,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
-}
 
 // Run is the daemon: it polls and delivers on the configured schedules until
 // ctx is cancelled (SIGINT or SIGTERM), then finishes or abandons the work in
@@ -193,20 +158,6 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	<-stopped.Done()
 	e.log.Info("stopped")
 	return nil
-}
-
-// reloadProfiles reads the profiles again and puts them in force if they are
-// valid; an invalid edit keeps the old profiles running.
-func (a *app) reloadProfiles(m *metrics) {
-	cfgM, err := a.cfg.LoadProfiles()
-	if err != nil {
-		m.profileReload.WithLabelValues("invalid").Inc()
-		a.log.Error("profiles not reloaded: the edit is invalid; the previous profiles stay in force", "error", err)
-		return
-	}
-	a.matcher.Store(cfgM)
-	m.profileReload.WithLabelValues("ok").Inc()
-	a.log.Info("profiles reloaded", "profiles", len(cfgM.Profiles()))
 }
 
 func (a *app) httpHandler(m *metrics) http.Handler {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -142,34 +141,3 @@ func (p *Pipeline) FailingFeeds(ctx context.Context) (string, error) {
 // neverWorkedAfter is how many consecutive failures of a feed that never
 // worked make it worth a footer: with back-off, about a day.
 const neverWorkedAfter = 9
-
-// Deliver renders and delivers each digest. A digest that fails is logged and
-// left pending for the next run; the others go on. The error joins every
-// failure, so the caller can exit non-zero.
-func (p *Pipeline) Deliver(ctx context.Context, d *digest.Deliverer, ds []digest.Digest, opts digest.Options) error {
-	var errs []error
-	for i, dg := range ds {
-		msgs := digest.Render(dg, opts)
-		if err := d.Deliver(ctx, dg, msgs); err != nil {
-			p.Log.Error("digest not delivered; its entries stay pending for the next run",
-				"profile", dg.Profile, "channel", dg.Channel, "error", err)
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
-			// A failure that retries could not overcome (5xx, network) means
-			// Slack is unreachable: the other digests would only wait out the
-			// same back-off. A permanent error (a missing channel) concerns
-			// this digest alone.
-			if _, transient := digest.Retry(err, 1); transient && i+1 < len(ds) {
-				p.Log.Error("Slack looks unreachable: leaving the remaining digests pending for the next run",
-					"remaining", len(ds)-i-1)
-				break
-			}
-			continue
-		}
-		p.Log.Info("digest delivered", "profile", dg.Profile, "channel", dg.Channel,
-			"stories", len(dg.Stories), "messages", len(msgs))
-	}
-	return errors.Join(errs...)
-}

@@ -43,7 +43,7 @@ func TestDeliverStopsWhenSlackIsDown(t *testing.T) {
 		MaxAttempts: 3,
 		Sleep:       func(ctx context.Context, w time.Duration) error { waits = append(waits, w); return nil },
 	}
-	err = p.Deliver(ctx, d, ds, opts)
+	err = p.deliver(ctx, d, ds, opts)
 	if err == nil || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("Deliver = %v, want the 503", err)
 	}
@@ -56,7 +56,7 @@ func TestDeliverStopsWhenSlackIsDown(t *testing.T) {
 	}
 
 	// Slack is back: everything is delivered, once.
-	if err := p.Deliver(ctx, d, ds, opts); err != nil {
+	if err := p.deliver(ctx, d, ds, opts); err != nil {
 		t.Fatalf("after recovery: %v", err)
 	}
 	if pending, _ = p.Store.Pending(ctx); len(pending) != 0 {

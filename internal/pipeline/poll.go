@@ -48,6 +48,12 @@ type Pipeline struct {
 	// Window is how old an item may be, when first seen, to count for the
 	// digest; older ones count only through backfill.
 	Window time.Duration
+	// AlertInterval is the least time between two alerts to one channel
+	// (see DeliverAlerts); zero lets every poll alert.
+	AlertInterval time.Duration
+	// RepeatAlerts leaves alerted matches pending, so that the day's
+	// digest repeats them.
+	RepeatAlerts bool
 	// Interval is the time between poll ticks, set by the daemon. A feed
 	// polled successfully is not due again until most of an interval has
 	// passed, so replicas whose ticks are not aligned poll it once per

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -92,29 +91,18 @@ func (c *testCmd) Run(ctx context.Context, e *env) error {
 	var results []testResult
 	matched := 0
 	for _, it := range items {
-		now := c.matches(m, it)
-		if len(now) > 0 {
+		doc := matcher.Document{Title: it.Title, Body: it.Body}
+		hits := c.results(it, "", m.Match(doc))
+		if len(hits) > 0 {
 			matched++
 		}
 		if old == nil {
-			results = append(results, now...)
+			results = append(results, hits...)
 			continue
 		}
-		before := map[string]testResult{}
-		for _, r := range c.matches(old, it) {
-			before[r.Profile] = r
-		}
-		for _, r := range now {
-			if _, ok := before[r.Profile]; !ok {
-				r.Change = "+"
-				results = append(results, r)
-			}
-			delete(before, r.Profile)
-		}
-		for _, r := range sortedResults(before) {
-			r.Change = "-"
-			results = append(results, r)
-		}
+		added, dropped := matcher.Diff(old, m, doc)
+		results = append(results, c.results(it, "+", added)...)
+		results = append(results, c.results(it, "-", dropped)...)
 	}
 
 	if c.Format == "json" {
@@ -190,14 +178,16 @@ func (c *testCmd) items(ctx context.Context, e *env, cfg *config.Config) ([]test
 	return items, nil
 }
 
-func (c *testCmd) matches(m *matcher.Matcher, it testItem) []testResult {
+// results turns the hits of one item into results marked change, keeping
+// only --profile's when it is set.
+func (c *testCmd) results(it testItem, change string, hits []matcher.Hit) []testResult {
 	var out []testResult
-	for _, h := range m.Match(matcher.Document{Title: it.Title, Body: it.Body}) {
+	for _, h := range hits {
 		if c.Profile != "" && h.Profile != c.Profile {
 			continue
 		}
 		out = append(out, testResult{
-			Profile: h.Profile, Title: it.Title, Link: it.Link, Feed: it.Feed,
+			Change: change, Profile: h.Profile, Title: it.Title, Link: it.Link, Feed: it.Feed,
 			Published: it.Published, Matched: h.Terms, spans: h.Spans, body: it.Body,
 		})
 	}
@@ -231,86 +221,3 @@ func hasProfile(m *matcher.Matcher, name string) bool {
 	}
 	return false
 }
-
-func sortedResults(m map[string]testResult) []testResult {
-	out := make([]testResult, 0, len(m))
-	for _, r := range m {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Profile < out[j].Profile })
-	return out
-}
-
-// highlighter marks hit terms: bold on a terminal, «guillemets» otherwise.
-func highlighter(w io.Writer) func(string) string {
-	if isTerminal(w) {
-		return func(s string) string { return "\x1b[1;33m" + s + "\x1b[0m" }
-	}
-	return func(s string) string { return "«" + s + "»" }
-}
-
-func spansOf(spans []matcher.Span, field string) []matcher.Span {
-	var out []matcher.Span
-	for _, s := range spans {
-		if s.Field == field {
-			out = append(out, s)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
-	return out
-}
-
-// highlight marks the spans (sorted, byte offsets) in s; overlapping spans
-// merge into one mark.
-func highlight(s string, spans []matcher.Span, hl func(string) string) string {
-	var b strings.Builder
-	pos := 0
-	for i := 0; i < len(spans); i++ {
-		start, end := spans[i].Start, spans[i].End
-		for i+1 < len(spans) && spans[i+1].Start <= end {
-			i++
-			end = max(end, spans[i].End)
-		}
-		if start < pos || end > len(s) || start > end {
-			continue
-		}
-		b.WriteString(s[pos:start])
-		b.WriteString(hl(s[start:end]))
-		pos = end
-	}
-	b.WriteString(s[pos:])
-	return oneLine(b.String())
-}
-
-// snippets returns up to n one-line excerpts of body around the spans.
-func snippets(body string, spans []matcher.Span, hl func(string) string, n int) []string {
-	const context = 60
-	var out []string
-	for i := 0; i < len(spans) && len(out) < n; {
-		from := max(0, spans[i].Start-context)
-		to := min(len(body), spans[i].End+context)
-		j := i
-		for j+1 < len(spans) && spans[j+1].Start < to {
-			j++
-			to = min(len(body), max(to, spans[j].End+context))
-		}
-		from, to = runeStart(body, from), runeStart(body, to)
-		local := make([]matcher.Span, 0, j-i+1)
-		for _, s := range spans[i : j+1] {
-			local = append(local, matcher.Span{Start: s.Start - from, End: s.End - from})
-		}
-		out = append(out, highlight(body[from:to], local, hl))
-		i = j + 1
-	}
-	return out
-}
-
-// runeStart moves i back to the start of the UTF-8 sequence it falls in.
-func runeStart(s string, i int) int {
-	for i > 0 && i < len(s) && s[i]&0xC0 == 0x80 {
-		i--
-	}
-	return i
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -7,25 +7,6 @@ import (
 	"github.com/newsbot/newsbot/store"
 )
 
-// migrateCmd brings the store's schema up to date.
-type migrateCmd struct{}
-
-// Run opens the store, which applies any pending migration under a lock so
-// replicas starting together do not race, and reports the version.
-func (c *migrateCmd) Run(ctx context.Context, e *env) error {
-	cfg, err := e.loadConfig()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.Store)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	fmt.Fprintf(e.stdout, "ok: %s store at schema version %d\n", st.Backend(), store.SchemaVersion())
-	return nil
-}
-
 // storeCmd groups the store's maintenance commands.
 type storeCmd struct {
 	Copy storeCopyCmd `cmd:"" help:"Copy everything (items, matches with their delivery state, feed health) from one store to another, e.g. SQLite to PostgreSQL."`

@@ -1,0 +1,86 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/newsbot/newsbot/digest"
+)
+
+// DeliverAlerts posts the pending matches of the profiles whose alert is
+// "immediate" at once, one message per channel, under the delivery lock (see
+// DeliverDigests); when another replica holds it, the alerts wait for the
+// next poll. A channel that got an alert less than AlertInterval ago, from
+// any replica or an earlier run (the store records it), is left out: its
+// matches wait for the next poll or the digest. An alert counts as the
+// channel's message of the day, so it gets no quiet-day line. With
+// RepeatAlerts the alerted matches stay pending, and the day's digest
+// repeats them. d is as for DeliverDigests. An alert that fails stays
+// pending; the error joins every failure, and the store's.
+func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts digest.Options) error {
+	alerting := map[string]bool{}
+	for _, pi := range p.Matcher().Profiles() {
+		if pi.Alert == "immediate" {
+			alerting[pi.Name] = true
+		}
+	}
+	if len(alerting) == 0 {
+		return nil
+	}
+	ad := *d
+	if p.RepeatAlerts {
+		ad.Marker = noMarker{}
+	}
+	opts = p.DigestOptions(opts)
+	var errs []error
+	_, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
+		entries, err := p.Alerts(ctx, alerting)
+		if err != nil {
+			return err
+		}
+		last, err := p.Store.LastAlerts(ctx)
+		if err != nil {
+			return err
+		}
+		now := p.Now()
+		byChannel := map[string][]digest.Entry{}
+		for _, e := range entries {
+			if at, ok := last[e.Channel]; ok && now.Sub(at) < p.AlertInterval {
+				continue
+			}
+			byChannel[e.Channel] = append(byChannel[e.Channel], e)
+		}
+		for _, ch := range slices.Sorted(maps.Keys(byChannel)) {
+			msgs := digest.RenderAlert(byChannel[ch], opts)
+			if err := ad.Deliver(ctx, digest.Digest{Profile: "alerts", Channel: ch}, msgs); err != nil {
+				p.Log.Error("alert not delivered; it stays pending", "channel", ch, "error", err)
+				errs = append(errs, err)
+				continue
+			}
+			p.Log.Info("alert delivered", "channel", ch, "entries", len(byChannel[ch]))
+			if err := p.Store.RecordAlert(ctx, ch, now); err != nil {
+				errs = append(errs, err)
+			}
+			if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
+				errs = append(errs, fmt.Errorf("pipeline: recording the day's alert: %w", err))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("pipeline: deliver alerts: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// noMarker records nothing: alerts delivered with it stay pending, so the
+// day's digest repeats them (digest.repeat_alerts). Since the alert itself
+// is not recorded, an alert repeats at each poll unless AlertInterval holds
+// it back.
+type noMarker struct{}
+
+func (noMarker) MarkDelivered(context.Context, string, []string, string, time.Time) error { return nil }

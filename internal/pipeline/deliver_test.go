@@ -1,0 +1,333 @@
+package pipeline
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/digest"
+	"github.com/newsbot/newsbot/feeds"
+	"github.com/newsbot/newsbot/internal/slackstub"
+	"github.com/newsbot/newsbot/matcher"
+	"github.com/newsbot/newsbot/store"
+)
+
+// deliveryRig is a pipeline over one test feed, a SQLite store file and the
+// profiles of testdata/channels.yaml, delivering to a Slack stand-in.
+type deliveryRig struct {
+	t     *testing.T
+	now   time.Time
+	feed  *feedAt
+	srv   *httptest.Server
+	db    string
+	slack *slackstub.Server
+	m     *matcher.Matcher
+}
+
+func newDeliveryRig(t *testing.T, now time.Time) *deliveryRig {
+	t.Helper()
+	specs, err := config.ReadProfiles(filepath.Join("testdata", "channels.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := matcher.Compile(specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &deliveryRig{
+		t:     t,
+		now:   now,
+		feed:  &feedAt{items: map[string]time.Time{}},
+		db:    filepath.Join(t.TempDir(), "newsbot.db"),
+		slack: slackstub.New(t),
+		m:     m,
+	}
+	r.srv = httptest.NewServer(r.feed)
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+// pipeline opens the store and returns a pipeline over it, as a fresh
+// process would: nothing carries over but the store.
+func (r *deliveryRig) pipeline(alertInterval time.Duration) *Pipeline {
+	r.t.Helper()
+	st, err := store.Open(context.Background(), r.db)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { st.Close() })
+	return &Pipeline{
+		Store:          st,
+		Poller:         &feeds.Poller{Fetcher: feeds.NewFetcher(feeds.Options{Timeout: 5 * time.Second})},
+		Feeds:          []feeds.Request{{URL: r.srv.URL, Name: "Desk"}},
+		Matcher:        func() *matcher.Matcher { return r.m },
+		DefaultChannel: "#news",
+		Window:         48 * time.Hour,
+		AlertInterval:  alertInterval,
+		Now:            func() time.Time { return r.now },
+		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+// publish adds an item to the feed, published an hour before now, and polls.
+func (r *deliveryRig) publish(p *Pipeline, guid string) {
+	r.t.Helper()
+	r.feed.set(guid, r.now.Add(-time.Hour))
+	if _, err := p.Poll(context.Background(), PollOptions{All: true}); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *deliveryRig) deliverer(p *Pipeline) *digest.Deliverer {
+	return &digest.Deliverer{
+		Poster:  digest.NewSlackPoster(r.slack.Token(), r.slack.URL(), r.slack.Client()),
+		Marker:  p.Store,
+		Journal: p.Store,
+		Now:     p.Now,
+		Sleep:   func(context.Context, time.Duration) error { return nil },
+	}
+}
+
+func (r *deliveryRig) options(loc *time.Location, postEmpty bool) digest.Options {
+	return digest.Options{Location: loc, Now: func() time.Time { return r.now }, PostEmpty: postEmpty}
+}
+
+// posts returns the texts posted to each channel since the last call.
+func (r *deliveryRig) posts(seen *int) map[string][]string {
+	all := r.slack.Posts()
+	out := map[string][]string{}
+	for _, p := range all[*seen:] {
+		out[p.Channel] = append(out[p.Channel], p.Text+string(p.Blocks))
+	}
+	*seen = len(all)
+	return out
+}
+
+func TestDeliverAlertsInterval(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		interval time.Duration
+		// steps run in order: at, the item published (if any), whether the
+		// pipeline is a new process on the same store, and the guids #alerts
+		// must get in one alert at that step (none: no alert).
+		steps []alertStep
+	}{
+		{
+			name:     "an hour between alerts, across a restart",
+			interval: time.Hour,
+			steps: []alertStep{
+				{at: 0, publish: "a", want: []string{"a"}},
+				{at: 10 * time.Minute, publish: "b", want: nil},
+				{at: 20 * time.Minute, restart: true, want: nil},
+				{at: 61 * time.Minute, want: []string{"b"}},
+				{at: 70 * time.Minute, publish: "c", want: nil},
+			},
+		},
+		{
+			name:     "no interval: every poll alerts",
+			interval: 0,
+			steps: []alertStep{
+				{at: 0, publish: "a", want: []string{"a"}},
+				{at: time.Minute, publish: "b", want: []string{"b"}},
+				{at: 2 * time.Minute, restart: true, publish: "c", want: []string{"c"}},
+				{at: 3 * time.Minute, want: nil},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			r := newDeliveryRig(t, t0)
+			p := r.pipeline(tt.interval)
+			seen := 0
+			for i, st := range tt.steps {
+				r.now = t0.Add(st.at)
+				if st.restart {
+					p = r.pipeline(tt.interval)
+				}
+				if st.publish != "" {
+					r.publish(p, st.publish)
+				}
+				if err := p.DeliverAlerts(ctx, r.deliverer(p), r.options(time.UTC, false)); err != nil {
+					t.Fatalf("step %d: DeliverAlerts: %v", i, err)
+				}
+				got := r.posts(&seen)
+				for ch := range got {
+					if ch != "#alerts" {
+						t.Errorf("step %d: an alert went to %s", i, ch)
+					}
+				}
+				alerts := got["#alerts"]
+				if len(st.want) == 0 {
+					if len(alerts) != 0 {
+						t.Errorf("step %d: %d alerts, want none (the interval holds them back)", i, len(alerts))
+					}
+					continue
+				}
+				if len(alerts) != 1 {
+					t.Fatalf("step %d: %d alert messages, want 1", i, len(alerts))
+				}
+				for _, guid := range st.want {
+					if !strings.Contains(alerts[0], "DRDO tests missile "+guid) {
+						t.Errorf("step %d: the alert lacks item %s: %s", i, guid, alerts[0])
+					}
+				}
+			}
+			// What the interval held back and no alert carried is still
+			// pending, for the digest.
+			pending, err := p.Store.Pending(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pm := range pending {
+				if pm.Profile == "DRDO-urgent" && tt.interval == 0 {
+					t.Errorf("%s still pending for the alert profile without an interval", pm.ItemID)
+				}
+			}
+		})
+	}
+}
+
+type alertStep struct {
+	at      time.Duration
+	publish string
+	restart bool
+	want    []string
+}
+
+func TestDeliverAlertsRepeat(t *testing.T) {
+	ctx := context.Background()
+	r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	p := r.pipeline(0)
+	p.RepeatAlerts = true
+	r.publish(p, "a")
+	if err := p.DeliverAlerts(ctx, r.deliverer(p), r.options(time.UTC, false)); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	if n := len(r.posts(&seen)["#alerts"]); n != 1 {
+		t.Fatalf("%d alerts, want 1", n)
+	}
+	// The alerted match stays pending: the digest repeats it.
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, false)); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.posts(&seen)["#alerts"]; len(got) != 1 || !strings.Contains(got[0], "DRDO tests missile a") {
+		t.Errorf("the digest of #alerts = %q, want the alerted item again", got)
+	}
+}
+
+func TestDeliverDigestsQuietDay(t *testing.T) {
+	ctx := context.Background()
+	ist, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC) // 22:30 in New Delhi
+	tests := []struct {
+		name      string
+		postEmpty bool
+		// steps: at, a guid published first (if any), and how many messages
+		// each channel must get.
+		steps []quietStep
+	}{
+		{
+			name:      "post_empty",
+			postEmpty: true,
+			steps: []quietStep{
+				// #drdo and #alerts get the digest; #quad the quiet-day line.
+				{at: 0, publish: "a", want: map[string]int{"#drdo": 1, "#alerts": 1, "#quad": 1}, quiet: []string{"#quad"}},
+				// An hour later, the same day in New Delhi: nothing again.
+				{at: time.Hour, restart: true, want: map[string]int{}},
+				// 00:30 in New Delhi, though the same day in UTC: a new day
+				// with nothing pending, so every channel gets the line.
+				{at: 2 * time.Hour, want: map[string]int{"#drdo": 1, "#alerts": 1, "#quad": 1}, quiet: []string{"#drdo", "#alerts", "#quad"}},
+				{at: 3 * time.Hour, want: map[string]int{}},
+			},
+		},
+		{
+			name:      "without post_empty, quiet channels get nothing",
+			postEmpty: false,
+			steps: []quietStep{
+				{at: 0, publish: "a", want: map[string]int{"#drdo": 1, "#alerts": 1}},
+				{at: 2 * time.Hour, want: map[string]int{}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newDeliveryRig(t, t0)
+			p := r.pipeline(0)
+			seen := 0
+			for i, st := range tt.steps {
+				r.now = t0.Add(st.at)
+				if st.restart {
+					p = r.pipeline(0)
+				}
+				if st.publish != "" {
+					r.publish(p, st.publish)
+				}
+				if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(ist, tt.postEmpty)); err != nil {
+					t.Fatalf("step %d: DeliverDigests: %v", i, err)
+				}
+				got := r.posts(&seen)
+				for ch, n := range st.want {
+					if len(got[ch]) != n {
+						t.Errorf("step %d: %s got %d messages, want %d: %q", i, ch, len(got[ch]), n, got[ch])
+					}
+				}
+				for ch := range got {
+					if _, ok := st.want[ch]; !ok {
+						t.Errorf("step %d: unexpected messages to %s: %q", i, ch, got[ch])
+					}
+				}
+				for _, ch := range st.quiet {
+					if len(got[ch]) == 0 || !strings.Contains(got[ch][0], "No new matches") {
+						t.Errorf("step %d: %s did not get the quiet-day line: %q", i, ch, got[ch])
+					}
+				}
+			}
+		})
+	}
+}
+
+type quietStep struct {
+	at      time.Duration
+	publish string
+	restart bool
+	want    map[string]int
+	quiet   []string
+}
+
+func TestDeliverDigestsReturnsEveryFailure(t *testing.T) {
+	ctx := context.Background()
+	r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	p := r.pipeline(0)
+	r.publish(p, "a")
+	// Both digests (#alerts and #drdo) fail for good; the quiet-day line is
+	// not posted after a failure.
+	r.slack.FailNext(2, 200, "", "channel_not_found")
+	err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true))
+	if err == nil {
+		t.Fatal("DeliverDigests = nil, want both failures")
+	}
+	for _, want := range []string{"#alerts", "#drdo", "channel_not_found", "stay pending"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	seen := 0
+	if got := r.posts(&seen); len(got) != 0 {
+		t.Errorf("posted %q after the digests failed", got)
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 2 {
+		t.Errorf("%d pending, want both matches still pending", len(pending))
+	}
+}
