@@ -202,7 +202,7 @@ func storyTitle(s Story, max int, bold bool) string {
 // one line of mrkdwn; empty parts are left out.
 func storyMeta(s Story, now time.Time) string {
 	var parts []string
-	if f := clean(s.Feed); f != "" {
+	if f := clean(s.Outlet()); f != "" {
 		parts = append(parts, escapeClip(f, maxFeed))
 	}
 	if a := age(now, s.Published); a != "" {
@@ -223,7 +223,7 @@ func storyMeta(s Story, now time.Time) string {
 // compactMeta renders a story's source and age for a thread reply.
 func compactMeta(s Story, now time.Time) string {
 	var parts []string
-	if f := clean(s.Feed); f != "" {
+	if f := clean(s.Outlet()); f != "" {
 		parts = append(parts, escapeClip(f, maxFeed))
 	}
 	if a := age(now, s.Published); a != "" {
@@ -242,7 +242,7 @@ func textLine(s Story) string {
 		title = "(untitled)"
 	}
 	line := escapeClip(title, maxCompactTitle)
-	if f := clean(s.Feed); f != "" {
+	if f := clean(s.Outlet()); f != "" {
 		line += " (" + escapeClip(f, maxFeed) + ")"
 	}
 	return line

@@ -271,17 +271,23 @@ func normalise(it *rawItem, feedURL, base, display string) Item {
 		FeedURL: feedURL,
 		Feed:    display,
 		Title:   titleText(it.title),
-		Summary: truncate(desc, maxSummaryRunes),
-		Text:    mergeText(desc, content),
+		Source:  titleText(it.source),
 	}
-	if item.Summary == "" {
-		item.Summary = truncate(content, maxSummaryRunes)
-	}
-	item.Source = titleText(it.source)
 	if item.Source != "" {
 		item.SourceURL = canonicalLink(it.sourceURL, base)
 	}
+	fullTitle := item.Title
 	item.Title, item.Source = publisherSuffix(item.Title, item.Source, desc)
+	if echoesTitle(desc, fullTitle, item.Title, item.Source) {
+		// A Google News description is the title and the publisher
+		// again: nothing to show or to match.
+		desc = ""
+	}
+	item.Summary = truncate(desc, maxSummaryRunes)
+	if item.Summary == "" {
+		item.Summary = truncate(content, maxSummaryRunes)
+	}
+	item.Text = mergeText(desc, content)
 	item.Link = canonicalLink(it.link, base)
 	for _, l := range it.links {
 		if item.Link != "" {

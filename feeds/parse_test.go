@@ -587,6 +587,9 @@ func TestParseAggregatorSource(t *testing.T) {
 		if it.Feed != "News search: INDUS-X" {
 			t.Errorf("item %d: Feed = %q, want the feed's name", i, it.Feed)
 		}
+		if it.Summary != "" || it.Text != "" {
+			t.Errorf("item %d: description that repeats the title and publisher kept: Summary %q, Text %q", i, it.Summary, it.Text)
+		}
 	}
 }
 

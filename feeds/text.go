@@ -314,3 +314,20 @@ func publisherSuffix(title, source, desc string) (string, string) {
 	}
 	return title, source
 }
+
+// echoesTitle reports whether a description says nothing but the item's
+// title (as the feed gave it, or without the publisher's suffix), perhaps
+// followed by the publisher's name.
+func echoesTitle(desc, fullTitle, title, source string) bool {
+	if desc == "" {
+		return false
+	}
+	d, t := wordKey(desc), wordKey(fullTitle)
+	if d == t || d == wordKey(title) {
+		return true
+	}
+	// "Headline Publisher", where the title is "Headline - Publisher" or
+	// "Headline - Publisher - Edition".
+	rest, ok := strings.CutSuffix(d, " "+wordKey(source))
+	return source != "" && ok && rest != "" && strings.HasPrefix(t, rest)
+}
