@@ -219,6 +219,12 @@ func mergeText(desc, content string) string {
 	case desc == "":
 		return capText(content)
 	}
+	// Plain containment first: both went through plainText, so a copy is
+	// usually a copy byte for byte, and comparing by words costs a pass
+	// over the whole content.
+	if strings.Contains(content, desc) {
+		return capText(content)
+	}
 	nd, nc := wordKey(desc), wordKey(content)
 	switch {
 	case strings.Contains(nc, nd):
@@ -228,6 +234,9 @@ func mergeText(desc, content string) string {
 	}
 	var b strings.Builder
 	for line := range strings.SplitSeq(desc, "\n") {
+		if t := trimEllipsis(line); strings.Contains(content, t) {
+			continue
+		}
 		if k := wordKey(trimEllipsis(line)); k != "" && !strings.Contains(nc, k) {
 			b.WriteString(line)
 			b.WriteByte('\n')
@@ -250,27 +259,40 @@ func trimEllipsis(s string) string {
 // wordKey returns s in lower case with every run of characters other than
 // letters and digits folded to one space, for comparing texts by words.
 func wordKey(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
-		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
-			r += 'a' - 'A'
-		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)):
-			r = unicode.ToLower(r)
-		default:
-			space = b.Len() > 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				space = len(b) > 0
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+			space = len(b) > 0
 			continue
 		}
 		if space {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 			space = false
 		}
-		b.WriteRune(r)
+		b = utf8.AppendRune(b, unicode.ToLower(r))
 	}
-	return b.String()
+	return string(b)
 }
 
 // capText cuts s to at most MaxTextBytes bytes, at a line or word boundary

@@ -48,7 +48,7 @@ func (s *Store) SaveItems(ctx context.Context, items []feeds.Item, seen time.Tim
 		return nil, fmt.Errorf("store: save items: %w", err)
 	}
 	defer tx.Rollback()
-	isNew, err := insertItems(ctx, tx, items, seen)
+	isNew, err := insertItems(ctx, tx, items, seen, func(i int) ([]byte, error) { return packText(items[i]) })
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,9 @@ func (s *Store) CountItems(ctx context.Context) (int, error) {
 // transactions saving overlapping batches at once, replicas on PostgreSQL,
 // lock the keys in the same order and cannot deadlock), and reports which
 // were new, by their index in items. Of repeats, the first given is stored.
-func insertItems(ctx context.Context, tx *sql.Tx, items []feeds.Item, seen time.Time) ([]bool, error) {
+// packed returns the compressed text of items[i] (nil for none); it is
+// called for new items only.
+func insertItems(ctx context.Context, tx *sql.Tx, items []feeds.Item, seen time.Time, packed func(i int) ([]byte, error)) ([]bool, error) {
 	stmt, err := tx.PrepareContext(ctx, insertItemSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: save items: %w", err)
@@ -173,11 +175,11 @@ func insertItems(ctx context.Context, tx *sql.Tx, items []feeds.Item, seen time.
 		if !isNew[i] {
 			continue
 		}
-		packed, err := packText(it)
+		text, err := packed(i)
 		if err != nil {
 			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
 		}
-		if packed == nil {
+		if text == nil {
 			continue
 		}
 		if setText == nil {
@@ -185,7 +187,7 @@ func insertItems(ctx context.Context, tx *sql.Tx, items []feeds.Item, seen time.
 				return nil, fmt.Errorf("store: save items: %w", err)
 			}
 		}
-		if _, err := setText.ExecContext(ctx, it.ID, packed); err != nil {
+		if _, err := setText.ExecContext(ctx, it.ID, text); err != nil {
 			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
 		}
 	}

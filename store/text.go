@@ -60,3 +60,19 @@ func unpackText(packed []byte, summary string) (string, error) {
 	}
 	return string(text[:min(len(text), feeds.MaxTextBytes)]), nil
 }
+
+// PackTexts compresses the whole text of each item for SavePolls (see
+// PollResult.Texts), so that callers can do it in their own goroutines
+// rather than in the single writer. An item whose text is its summary gets
+// nil.
+func PackTexts(items []feeds.Item) ([][]byte, error) {
+	out := make([][]byte, len(items))
+	for i, it := range items {
+		p, err := packText(it)
+		if err != nil {
+			return nil, fmt.Errorf("store: pack text of %s: %w", it.ID, err)
+		}
+		out[i] = p
+	}
+	return out, nil
+}

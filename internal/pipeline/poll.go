@@ -289,6 +289,11 @@ func (p *Pipeline) outcome(ctx context.Context, r feeds.Request, st store.FeedSt
 		// Matching every recent item costs microseconds; the store keeps
 		// only the matches of items it had not seen.
 		o.result.Matches = matchItems(m, recent, channels, now)
+		// Compressing the texts here, in the fetching goroutines, keeps
+		// it off the single writer.
+		if texts, err := store.PackTexts(o.result.Items); err == nil {
+			o.result.Texts = texts
+		}
 	}
 	o.result.State = st
 	return o
