@@ -55,12 +55,6 @@ func titleText(s string) string {
 	return truncate(strings.ReplaceAll(plainText(s), "\n", " "), maxTitleRunes)
 }
 
-// summaryText turns a description into plain text of at most
-// maxSummaryRunes runes, one line per HTML block.
-func summaryText(s string) string {
-	return truncate(plainText(s), maxSummaryRunes)
-}
-
 // plainText converts HTML to plain text: tags dropped, script and style
 // content dropped, entities decoded, a newline after each block element,
 // control characters removed and other whitespace folded to single spaces.
