@@ -219,6 +219,17 @@ func mergeText(desc, content string) string {
 	if strings.Contains(content, desc) {
 		return capText(content)
 	}
+	// Then line by line: an excerpt ending in "[…]" is usually in the
+	// content byte for byte once the ellipsis is off.
+	var rest []string
+	for line := range strings.SplitSeq(desc, "\n") {
+		if t := trimEllipsis(line); t != "" && !strings.Contains(content, t) {
+			rest = append(rest, line)
+		}
+	}
+	if len(rest) == 0 {
+		return capText(content)
+	}
 	nd, nc := wordKey(desc), wordKey(content)
 	switch {
 	case strings.Contains(nc, nd):
@@ -227,10 +238,7 @@ func mergeText(desc, content string) string {
 		return capText(desc)
 	}
 	var b strings.Builder
-	for line := range strings.SplitSeq(desc, "\n") {
-		if t := trimEllipsis(line); strings.Contains(content, t) {
-			continue
-		}
+	for _, line := range rest {
 		if k := wordKey(trimEllipsis(line)); k != "" && !strings.Contains(nc, k) {
 			b.WriteString(line)
 			b.WriteByte('\n')

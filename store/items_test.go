@@ -354,7 +354,7 @@ func TestItemTextSourceAndFutureDates(t *testing.T) {
 		if err := s.r.QueryRowContext(ctx, `SELECT text_gz, published_feed FROM items WHERE id = 'long'`).Scan(&packed, &feedDate); err != nil {
 			t.Fatal(err)
 		}
-		if len(packed) == 0 || len(packed) > len(long.Text)/10 {
+		if len(packed) == 0 || len(packed) > len(long.Text)*3/4 {
 			t.Errorf("long text stored in %d bytes, want compressed (text is %d bytes)", len(packed), len(long.Text))
 		}
 		if feedDate != nil {
