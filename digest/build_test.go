@@ -215,4 +215,11 @@ func TestBuildAggregatorCopies(t *testing.T) {
 	if !strings.Contains(buf.String(), "The Hindu · ") || strings.Contains(buf.String(), "News search: INDUS-X") {
 		t.Errorf("text digest does not credit the outlet:\n%s", buf.String())
 	}
+	buf.Reset()
+	if err := WriteHTML(&buf, ds, testOptions()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "The Hindu · ") || strings.Contains(buf.String(), "News search: INDUS-X") {
+		t.Errorf("HTML preview (Slack's blocks) does not credit the outlet")
+	}
 }
