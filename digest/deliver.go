@@ -28,47 +28,16 @@ const DefaultMaxAttempts = 5
 // Deliverer posts a digest's messages and marks their items delivered. Poster
 // and Marker are required; the other fields have defaults.
 //
-// # Crash safety
-//
-// With a Journal, a crash (kill -9) at any point — while polling, while
-// delivering, or between Slack's acceptance of a message and the commit of
-// its items — loses nothing, and repeats at most the one message that was in
-// flight, and that only when Slack cannot be asked whether it has it:
-//
-//   - Nothing is lost: an item is marked delivered only after Slack accepted
-//     a message carrying it (or after the check below found one in the
-//     channel), so an item whose message was never accepted stays pending and
-//     is delivered by a later run.
-//   - Each message is journaled (Journal.Begin) before it is posted and
-//     finished (Journal.Finish) once its fate is known: accepted and its
-//     items marked, or rejected by Slack. A message whose earlier attempt
-//     began and never finished may be in Slack already.
-//   - Before posting such a message — one unfinished after a crash, or one
-//     whose last attempt in this run ended without Slack's answer (a timeout
-//     or a network error) — the Deliverer asks the Poster, when it is a
-//     Finder, whether the channel has it. SlackPoster tags every message with
-//     Slack message metadata (event_type MetadataEventType, the message's ID
-//     in event_payload.message_id) and looks for it with
-//     conversations.history (and conversations.replies for thread replies)
-//     from the time the first unfinished attempt began. When the message is
-//     there, the Deliverer does not post it again: it marks its items
-//     delivered with the found message's ref.
-//   - The check needs the bot token's channels:history scope (public
-//     channels) or groups:history (private channels), the bot a member of
-//     the channel, and, for a channel configured by name rather than ID,
-//     channels:read or groups:read to resolve the name. When the check is
-//     impossible (a missing scope, not_in_channel, an incoming webhook,
-//     which cannot be searched, or Slack unreachable), the Deliverer posts
-//     the message again: that message may then appear twice. No other
-//     message repeats.
-//
-// The check recognises a message by its ID (see Message.ID): the same items
-// for the same channel. When the pending items changed between the crash
-// and the next run (a poll matched new items), the digest may be rendered
-// into different messages, and the items of the message in flight may be
-// posted again in a new one. Without a Journal, the check runs only within
-// one run, after a post that ended without Slack's answer; a crash between
-// Slack's acceptance and the commit then repeats the message in flight.
+// An item is marked delivered only after Slack accepted a message carrying
+// it, so a crash loses nothing. With a Journal, each message is journaled
+// before it is posted and finished once its fate is known. Before posting a
+// message whose earlier attempt never finished (a crash, or a timeout in this
+// run), the Deliverer asks the Poster, when it is a Finder, whether the
+// channel has it (SlackPoster tags each message with its ID in Slack message
+// metadata); when it does, its items are marked with the found message's ref
+// and it is not posted again. When the check is impossible (a webhook, a
+// token without the history scopes, Slack unreachable), that one message may
+// appear twice. The README's "Nothing lost, nothing doubled" says more.
 type Deliverer struct {
 	Poster Poster
 	Marker Marker

@@ -27,7 +27,6 @@ const deliveryLock = "newsbot-deliver"
 // store's.
 func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts digest.Options) error {
 	opts = p.DigestOptions(opts)
-	var errs []error
 	ran, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
 		ds, err := p.Digests(ctx, opts)
 		if err != nil {
@@ -37,21 +36,95 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 			p.Log.Info("nothing pending to deliver")
 		}
 		if err := p.deliver(ctx, d, ds, opts); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: some digests were not delivered; they stay pending for the next run: %w", err))
-			return nil
+			return fmt.Errorf("some digests were not delivered; they stay pending for the next run: %w", err)
 		}
 		if opts.PostEmpty {
-			errs = append(errs, p.postQuietDays(ctx, d.Poster, ds, opts))
+			return p.postQuietDays(ctx, d.Poster, ds, opts)
 		}
 		return nil
 	})
 	if err != nil {
-		errs = append(errs, fmt.Errorf("pipeline: deliver digests: %w", err))
-	} else if !ran {
+		return fmt.Errorf("pipeline: deliver digests: %w", err)
+	}
+	if !ran {
 		p.Log.Info("another newsbot is delivering digests now; leaving them to it")
 	}
-	return errors.Join(errs...)
+	return nil
 }
+
+// DeliverAlerts posts the pending matches of the profiles whose alert is
+// "immediate" at once, one message per channel, under the delivery lock (see
+// DeliverDigests); when another replica holds it, the alerts wait for the
+// next poll. A channel that got an alert less than AlertInterval ago, from
+// any replica or an earlier run (the store records it), is left out: its
+// matches wait for the next poll or the digest. An alert counts as the
+// channel's message of the day, so it gets no quiet-day line. With
+// RepeatAlerts the alerted matches stay pending, and the day's digest
+// repeats them. d is as for DeliverDigests. An alert that fails stays
+// pending; the error joins every failure, and the store's.
+func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts digest.Options) error {
+	alerting := map[string]bool{}
+	for _, pi := range p.Matcher().Profiles() {
+		if pi.Alert == "immediate" {
+			alerting[pi.Name] = true
+		}
+	}
+	if len(alerting) == 0 {
+		return nil
+	}
+	ad := *d
+	if p.RepeatAlerts {
+		ad.Marker = noMarker{}
+	}
+	opts = p.DigestOptions(opts)
+	_, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
+		entries, err := p.Alerts(ctx, alerting)
+		if err != nil {
+			return err
+		}
+		last, err := p.Store.LastAlerts(ctx)
+		if err != nil {
+			return err
+		}
+		now := p.Now()
+		var errs []error
+		byChannel := map[string][]digest.Entry{}
+		for _, e := range entries {
+			if at, ok := last[e.Channel]; ok && now.Sub(at) < p.AlertInterval {
+				continue
+			}
+			byChannel[e.Channel] = append(byChannel[e.Channel], e)
+		}
+		for _, ch := range slices.Sorted(maps.Keys(byChannel)) {
+			msgs := digest.RenderAlert(byChannel[ch], opts)
+			if err := ad.Deliver(ctx, digest.Digest{Profile: "alerts", Channel: ch}, msgs); err != nil {
+				p.Log.Error("alert not delivered; it stays pending", "channel", ch, "error", err)
+				errs = append(errs, err)
+				continue
+			}
+			p.Log.Info("alert delivered", "channel", ch, "entries", len(byChannel[ch]))
+			if err := p.Store.RecordAlert(ctx, ch, now); err != nil {
+				errs = append(errs, err)
+			}
+			if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
+				errs = append(errs, fmt.Errorf("recording the day's alert: %w", err))
+			}
+		}
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		return fmt.Errorf("pipeline: deliver alerts: %w", err)
+	}
+	return nil
+}
+
+// noMarker records nothing: alerts delivered with it stay pending, so the
+// day's digest repeats them (digest.repeat_alerts). Since the alert itself
+// is not recorded, an alert repeats at each poll unless AlertInterval holds
+// it back.
+type noMarker struct{}
+
+func (noMarker) MarkDelivered(context.Context, string, []string, string, time.Time) error { return nil }
 
 // postQuietDays posts the quiet-day line (digest.RenderEmpty) to each
 // channel of opts.ChannelProfiles that got no digest, alert or quiet-day line
@@ -66,7 +139,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, ds [
 		// A channel that got a digest today is not quiet today.
 		busy[d.Channel] = true
 		if _, err := p.Store.Mark(ctx, quietKey(d.Channel, now, opts.Location), now); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: recording the day's digest: %w", err))
+			errs = append(errs, fmt.Errorf("recording the day's digest: %w", err))
 		}
 	}
 	for _, ch := range slices.Sorted(maps.Keys(opts.ChannelProfiles)) {
@@ -75,7 +148,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, ds [
 		}
 		first, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: quiet-day line for %s: %w", ch, err))
+			errs = append(errs, fmt.Errorf("quiet-day line for %s: %w", ch, err))
 			continue
 		}
 		if !first {
@@ -83,7 +156,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, ds [
 		}
 		if _, err := poster.Post(ctx, ch, digest.RenderEmpty(ch, now, opts), ""); err != nil {
 			p.Log.Warn("quiet-day line not posted", "channel", ch, "error", err)
-			errs = append(errs, fmt.Errorf("pipeline: quiet-day line for %s: %w", ch, err))
+			errs = append(errs, fmt.Errorf("quiet-day line for %s: %w", ch, err))
 		}
 	}
 	return errors.Join(errs...)
