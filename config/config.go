@@ -14,13 +14,16 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
@@ -82,6 +85,13 @@ type Feed struct {
 	URL string `yaml:"url"`
 	// Name is shown in digests; empty means the feed's own title.
 	Name string `yaml:"name"`
+	// FullText fetches each new item's article page once and matches on its
+	// main text as well: for feeds that give only titles.
+	FullText bool `yaml:"full_text"`
+	// UserAgent replaces fetch.user_agent for this feed and its articles.
+	UserAgent string `yaml:"user_agent"`
+	// Headers are extra HTTP headers sent to this feed and its articles.
+	Headers map[string]string `yaml:"headers"`
 }
 
 // Fetch bounds how feeds are fetched.
@@ -90,6 +100,9 @@ type Fetch struct {
 	PerHost     int      `yaml:"per_host"`
 	Timeout     Duration `yaml:"timeout"`
 	MaxBody     ByteSize `yaml:"max_body"`
+	// UserAgent is sent to every feed and article page unless the feed
+	// has its own; empty means newsbot's own ("newsbot/VERSION (+URL)").
+	UserAgent string `yaml:"user_agent"`
 }
 
 // Slack says where digests go. With neither a token nor a webhook URL,
@@ -399,6 +412,26 @@ func (c *Config) validate() error {
 			pos("feed %q is listed twice", feeds.RedactURL(f.URL))
 		}
 		seen[f.URL] = true
+		at := func(key string, format string, args ...any) {
+			if feedsNode != nil && i < len(feedsNode.Content) {
+				if n := findNode(feedsNode.Content[i], key); n != nil {
+					errs.Add(c.fileName(), n, format, args...)
+					return
+				}
+			}
+			pos(format, args...)
+		}
+		if !validHeaderValue(f.UserAgent) {
+			at("user_agent", "user_agent holds a control character")
+		}
+		for _, name := range sortedHeaderNames(f.Headers) {
+			if msg := checkHeader(name, f.Headers[name]); msg != "" {
+				at("headers", "header %q: %s", name, msg)
+			}
+		}
+	}
+	if !validHeaderValue(c.Fetch.UserAgent) {
+		bad("fetch.user_agent holds a control character", nil, "fetch", "user_agent")
 	}
 	if c.Fetch.Concurrency < 1 {
 		bad("fetch.concurrency must be at least 1", nil, "fetch", "concurrency")
@@ -466,6 +499,45 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// reservedHeaders are set by newsbot itself: a feed's headers may not
+// replace them (Cookie: newsbot sends no cookies).
+var reservedHeaders = map[string]bool{
+	"Host": true, "Cookie": true, "Accept-Encoding": true, "Content-Length": true,
+	"If-None-Match": true, "If-Modified-Since": true, "Connection": true, "Transfer-Encoding": true,
+}
+
+// checkHeader returns what is wrong with a feed's extra header, or "".
+func checkHeader(name, value string) string {
+	switch {
+	case !httpguts.ValidHeaderFieldName(name):
+		return "not a valid header name"
+	case reservedHeaders[http.CanonicalHeaderKey(name)]:
+		return "newsbot sets this header itself"
+	case !validHeaderValue(value):
+		return "value holds a control character"
+	}
+	return ""
+}
+
+// validHeaderValue reports whether v can be sent in a header.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedHeaderNames(h map[string]string) []string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func (c *Config) fileName() string {

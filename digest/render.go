@@ -208,7 +208,7 @@ func storyTitle(s Story, max int, bold bool) string {
 // reply leaves them out); empty parts are left out.
 func storyMeta(s Story, now time.Time, full bool) string {
 	var parts []string
-	if f := clean(s.Feed); f != "" {
+	if f := clean(s.Outlet()); f != "" {
 		parts = append(parts, escapeClip(f, maxFeed))
 	}
 	if a := age(now, s.Published); a != "" {
@@ -233,7 +233,7 @@ func textLine(s Story) string {
 		title = "(untitled)"
 	}
 	line := escapeClip(title, maxCompactTitle)
-	if f := clean(s.Feed); f != "" {
+	if f := clean(s.Outlet()); f != "" {
 		line += " (" + escapeClip(f, maxFeed) + ")"
 	}
 	return line

@@ -29,7 +29,7 @@ var copyTables = []struct {
 	count              func(*CopyStats) *CopyCount
 }{
 	{"feed_states", feedStateColumns, "url", func(c *CopyStats) *CopyCount { return &c.FeedStates }},
-	{"items", "id, feed_url, feed, title, summary, link, published, seen", "id", func(c *CopyStats) *CopyCount { return &c.Items }},
+	{"items", "id, feed_url, feed, title, summary, link, published, seen, text_gz, source, source_url, published_feed", "id", func(c *CopyStats) *CopyCount { return &c.Items }},
 	{"matches", "profile, item_id, channel, terms, score, matched, delivered_at, delivery_ref", "profile, item_id", func(c *CopyStats) *CopyCount { return &c.Matches }},
 	{"marks", "mark, at", "mark", func(c *CopyStats) *CopyCount { return &c.Marks }},
 	{"feedback", "profile, item_id, story_id, user_id, action, channel, action_ts, at", "user_id, profile, item_id, action", func(c *CopyStats) *CopyCount { return &c.Feedback }},

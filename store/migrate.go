@@ -118,6 +118,17 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_at ON feedback (at);
 CREATE INDEX feedback_action ON feedback (action);
 `,
+	// 7: what an item says beyond its lead. text_gz is the whole
+	// text matched (gzip; NULL when it is the summary), kept for
+	// re-matching; source and source_url name the publisher an aggregator
+	// credits; published_feed is the item's own date when it lay in the
+	// future and published was clamped to when it was first seen.
+	`
+ALTER TABLE items ADD COLUMN text_gz BYTEA;
+ALTER TABLE items ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN source_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN published_feed BIGINT;
+`,
 }
 
 // SchemaVersion is the schema version this newsbot writes.

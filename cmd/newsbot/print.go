@@ -32,5 +32,6 @@ type outputFlags struct {
 func (e *env) logPoll(stats pipeline.PollStats, took time.Duration) {
 	e.log.Info("poll done", "feeds", stats.Feeds, "not_due", stats.NotDue, "not_modified", stats.NotModified,
 		"failed", stats.Failed, "new_items", stats.NewItems, "new_matches", stats.Matches,
+		"articles", stats.Articles, "articles_failed", stats.ArticlesFailed,
 		"took", took.Round(time.Millisecond))
 }

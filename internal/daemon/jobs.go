@@ -21,6 +21,8 @@ func (d *Daemon) Poll(spec string, poll func(context.Context) (pipeline.PollStat
 		d.metrics.feedFailures.Add(float64(stats.Failed))
 		d.metrics.newItems.Add(float64(stats.NewItems))
 		d.metrics.newMatches.Add(float64(stats.Matches))
+		d.metrics.articles.WithLabelValues("ok").Add(float64(stats.Articles - stats.ArticlesFailed))
+		d.metrics.articles.WithLabelValues("failed").Add(float64(stats.ArticlesFailed))
 		if err == nil {
 			d.metrics.lastPollOK.SetToCurrentTime()
 		}

@@ -16,6 +16,7 @@ type metrics struct {
 	lastPollOK    prometheus.Gauge
 	lastDigestOK  prometheus.Gauge
 	profileReload *prometheus.CounterVec
+	articles      *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -29,9 +30,10 @@ func newMetrics() *metrics {
 		lastPollOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_last_poll_success_timestamp_seconds", Help: "When the last poll cycle finished without a store error."}),
 		lastDigestOK:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_last_digest_success_timestamp_seconds", Help: "When the last digest cycle delivered everything."}),
 		profileReload: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_profile_reloads_total", Help: "Profile reloads, by result (ok or invalid)."}, []string{"result"}),
+		articles:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_article_fetches_total", Help: "Article pages fetched for full_text feeds, by result (ok or failed)."}, []string{"result"}),
 	}
 	m.reg.MustRegister(m.polls, m.feedFailures, m.newItems, m.newMatches, m.digestRuns,
-		m.lastPollOK, m.lastDigestOK, m.profileReload,
+		m.lastPollOK, m.lastDigestOK, m.profileReload, m.articles,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -50,6 +50,7 @@ func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) ([]dig
 			Title:     pm.Item.Title,
 			Link:      pm.Item.Link,
 			Feed:      pm.Item.Feed,
+			Source:    pm.Item.Source,
 			Published: pm.Item.Published,
 			Summary:   lead(pm.Item.Summary),
 			Matched:   pm.Terms,
