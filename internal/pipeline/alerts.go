@@ -35,6 +35,9 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 	if p.RepeatAlerts {
 		ad.Marker = noMarker{}
 	}
+	if err := p.hold.check(p.Now()); err != nil {
+		return err
+	}
 	opts = p.DigestOptions(opts)
 	var errs []error
 	_, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
@@ -59,6 +62,10 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 			if err := ad.Deliver(ctx, digest.Digest{Profile: "alerts", Channel: ch}, msgs); err != nil {
 				p.Log.Error("alert not delivered; it stays pending", "channel", ch, "error", err)
 				errs = append(errs, err)
+				p.hold.note(err, p.Now())
+				if _, down := digest.Unavailable(err); down {
+					break // Slack is unavailable: the other alerts wait too
+				}
 				continue
 			}
 			p.Log.Info("alert delivered", "channel", ch, "entries", len(byChannel[ch]))

@@ -27,6 +27,9 @@ const deliveryLock = "newsbot-deliver"
 // store's.
 func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts digest.Options) error {
 	opts = p.DigestOptions(opts)
+	if err := p.hold.check(p.Now()); err != nil {
+		return err
+	}
 	var errs []error
 	ran, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
 		ds, err := p.Digests(ctx, opts)
@@ -83,6 +86,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, ds [
 		}
 		if _, err := poster.Post(ctx, ch, digest.RenderEmpty(ch, now, opts), ""); err != nil {
 			p.Log.Warn("quiet-day line not posted", "channel", ch, "error", err)
+			p.hold.note(err, now)
 			errs = append(errs, fmt.Errorf("pipeline: quiet-day line for %s: %w", ch, err))
 		}
 	}
@@ -113,13 +117,17 @@ func (p *Pipeline) deliver(ctx context.Context, d *digest.Deliverer, ds []digest
 			if ctx.Err() != nil {
 				break
 			}
-			// A failure that retries could not overcome (5xx, network) means
-			// Slack is unreachable: the other digests would only wait out the
-			// same back-off. A permanent error (a missing channel) concerns
-			// this digest alone.
-			if _, transient := digest.Retry(err, 1); transient && i+1 < len(ds) {
-				p.Log.Error("Slack looks unreachable: leaving the remaining digests pending for the next run",
-					"remaining", len(ds)-i-1)
+			// A failure that retries could not overcome (5xx, network, a
+			// rate limit, above all one whose Retry-After is longer than a
+			// run waits) means Slack is unavailable: the other digests would
+			// only meet it too. A permanent error (a missing channel)
+			// concerns this digest alone.
+			p.hold.note(err, p.Now())
+			if _, down := digest.Unavailable(err); down {
+				if i+1 < len(ds) {
+					p.Log.Error("Slack is unavailable: leaving the remaining digests pending for the next run",
+						"remaining", len(ds)-i-1)
+				}
 				break
 			}
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -329,5 +330,47 @@ func TestDeliverDigestsReturnsEveryFailure(t *testing.T) {
 	}
 	if pending, _ := p.Store.Pending(ctx); len(pending) != 2 {
 		t.Errorf("%d pending, want both matches still pending", len(pending))
+	}
+}
+
+// TestDeliverDigestsRateLimitedForAnHour scripts a 429 with Retry-After:
+// 3600: the first digest gives up at once, the others are not attempted,
+// everything stays pending, and no delivery calls Slack again within the
+// hour.
+func TestDeliverDigestsRateLimitedForAnHour(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	r := newDeliveryRig(t, t0)
+	p := r.pipeline(0)
+	r.publish(p, "a") // two digests: #alerts and #drdo
+	r.slack.FailNext(1, http.StatusTooManyRequests, "3600", "")
+	err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true))
+	if err == nil || !strings.Contains(err.Error(), "rate limit") {
+		t.Fatalf("DeliverDigests = %v, want the rate limit", err)
+	}
+	if n := r.slack.Requests(); n != 1 {
+		t.Errorf("Slack received %d requests, want 1: the other digest was attempted", n)
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 2 {
+		t.Errorf("%d pending, want both matches", len(pending))
+	}
+	// Within the hour nothing calls Slack: neither digests nor alerts.
+	r.now = t0.Add(59 * time.Minute)
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true)); err == nil || !strings.Contains(err.Error(), "Retry-After") {
+		t.Errorf("DeliverDigests within the hour = %v, want the hold", err)
+	}
+	if err := p.DeliverAlerts(ctx, r.deliverer(p), r.options(time.UTC, true)); err == nil {
+		t.Error("DeliverAlerts within the hour = nil, want the hold")
+	}
+	if n := r.slack.Requests(); n != 1 {
+		t.Errorf("Slack received %d requests within the hour, want 1", n)
+	}
+	// After it, both digests go.
+	r.now = t0.Add(61 * time.Minute)
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, false)); err != nil {
+		t.Fatalf("DeliverDigests after the hour: %v", err)
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 0 {
+		t.Errorf("%d pending after the hour", len(pending))
 	}
 }

@@ -68,6 +68,9 @@ type Pipeline struct {
 	Lease time.Duration
 	Now   func() time.Time
 	Log   *slog.Logger
+
+	// hold is when Slack, rate limiting, asked this process to come back.
+	hold slackHold
 }
 
 // DefaultLease is how long a replica holds the feeds it claimed for a poll.
