@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/newsbot/newsbot/digest"
 )
@@ -31,16 +30,16 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 	if len(alerting) == 0 {
 		return nil
 	}
-	ad := *d
-	if p.RepeatAlerts {
-		ad.Marker = noMarker{}
-	}
 	if err := p.hold.check(p.Now()); err != nil {
 		return err
 	}
 	opts = p.DigestOptions(opts)
 	var errs []error
 	_, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
+		if err := p.recover(ctx, d); err != nil {
+			errs = append(errs, err)
+			return nil
+		}
 		entries, err := p.Alerts(ctx, alerting)
 		if err != nil {
 			return err
@@ -59,7 +58,14 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 		}
 		for _, ch := range slices.Sorted(maps.Keys(byChannel)) {
 			msgs := digest.RenderAlert(byChannel[ch], opts)
-			if err := ad.Deliver(ctx, digest.Digest{Profile: "alerts", Channel: ch}, msgs); err != nil {
+			if p.RepeatAlerts {
+				// The alert completes no entry's delivery: the digest
+				// repeats them.
+				for i := range msgs {
+					msgs[i].ItemIDs = nil
+				}
+			}
+			if err := d.Deliver(ctx, digest.Digest{Profile: "alerts", Channel: ch}, msgs); err != nil {
 				p.Log.Error("alert not delivered; it stays pending", "channel", ch, "error", err)
 				errs = append(errs, err)
 				p.hold.note(err, p.Now())
@@ -83,11 +89,3 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 	}
 	return errors.Join(errs...)
 }
-
-// noMarker records nothing: alerts delivered with it stay pending, so the
-// day's digest repeats them (digest.repeat_alerts). Since the alert itself
-// is not recorded, an alert repeats at each poll unless AlertInterval holds
-// it back.
-type noMarker struct{}
-
-func (noMarker) MarkDelivered(context.Context, string, []string, string, time.Time) error { return nil }

@@ -17,8 +17,9 @@ const deliveryLock = "newsbot-deliver"
 
 // DeliverDigests is the digest tick. Under the delivery lock, so that one
 // replica delivers at a time and a replica that waited finds the digests
-// delivered already, it builds the digests of every pending match and
-// delivers them with d; then, when opts.PostEmpty is set and every digest was
+// delivered already, it first finishes the deliveries a crash left open
+// (digest.Deliverer.Recover: stopping there when Slack is unavailable), then
+// builds the digests of every pending match and delivers them with d; then, when opts.PostEmpty is set and every digest was
 // delivered, it posts the quiet-day line to each channel that got nothing
 // today (see postQuietDays). d's Poster is required and its Marker and
 // Journal should be the Store. When another replica holds the lock,
@@ -32,6 +33,10 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 	}
 	var errs []error
 	ran, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
+		if err := p.recover(ctx, d); err != nil {
+			errs = append(errs, err)
+			return nil
+		}
 		ds, err := p.Digests(ctx, opts)
 		if err != nil {
 			return err
@@ -54,6 +59,26 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 		p.Log.Info("another newsbot is delivering digests now; leaving them to it")
 	}
 	return errors.Join(errs...)
+}
+
+// recover finishes the deliveries that a crash or a shutdown left open (see
+// digest.Deliverer.Recover), before anything new is rendered, so that no
+// entry of an open plan is rendered into a second message. It returns an
+// error when some plan is still open: the caller must then deliver nothing
+// new. A plan that Slack refused is only logged: its entries are pending
+// again, for the digests that follow.
+func (p *Pipeline) recover(ctx context.Context, d *digest.Deliverer) error {
+	open, err := d.Recover(ctx)
+	if err != nil {
+		p.hold.note(err, p.Now())
+		if open == 0 {
+			p.Log.Error("an interrupted digest was not finished; its entries are pending again", "error", err)
+		}
+	}
+	if open > 0 {
+		return fmt.Errorf("pipeline: %d interrupted deliveries not finished; everything stays pending for the next run: %w", open, err)
+	}
+	return nil
 }
 
 // postQuietDays posts the quiet-day line (digest.RenderEmpty) to each
