@@ -117,21 +117,22 @@ func (d *Deliverer) Deliver(ctx context.Context, dg Digest, msgs []Message) erro
 
 // Recover finishes the plans that the Journal holds open, oldest first,
 // before anything new is rendered (see the Deliverer's crash safety). It
-// returns how many plans are still open afterwards: non-zero when Slack is
-// unavailable, ctx was cancelled or the Journal failed, and then the caller
-// must not render the pending items into new digests, since the open plans
-// still carry some of them. A plan that Slack refused is closed and its
-// error joined to err; its undelivered items are pending again.
-func (d *Deliverer) Recover(ctx context.Context) (open int, err error) {
+// returns the plans it delivered whole, and how many plans are still open
+// afterwards: non-zero when Slack is unavailable, ctx was cancelled or the
+// Journal failed, and then the caller must not render the pending items into
+// new digests, since the open plans still carry some of them. A plan that
+// Slack refused is closed and its error joined to err; its undelivered items
+// are pending again.
+func (d *Deliverer) Recover(ctx context.Context) (delivered []Plan, open int, err error) {
 	if d.Journal == nil {
-		return 0, nil
+		return nil, 0, nil
 	}
 	if d.Poster == nil || d.Marker == nil {
-		return 0, ErrNotConfigured
+		return nil, 0, ErrNotConfigured
 	}
 	plans, err := d.Journal.OpenPlans(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("digest: recover: %w", err)
+		return nil, 0, fmt.Errorf("digest: recover: %w", err)
 	}
 	var errs []error
 	for i := range plans {
@@ -142,10 +143,13 @@ func (d *Deliverer) Recover(ctx context.Context) (open int, err error) {
 		if !closed {
 			// Slack is unavailable or we are stopping: the later plans
 			// would meet the same.
-			return len(plans) - i, errors.Join(errs...)
+			return delivered, len(plans) - i, errors.Join(errs...)
+		}
+		if err == nil {
+			delivered = append(delivered, plans[i])
 		}
 	}
-	return 0, errors.Join(errs...)
+	return delivered, 0, errors.Join(errs...)
 }
 
 // run posts (or finds) the messages of p not yet delivered, in order, and

@@ -219,9 +219,9 @@ func TestRecoverEveryMessageOfADigest(t *testing.T) {
 				if !history {
 					stub.RefuseReads("missing_scope")
 				}
-				open, err := newCrashDeliverer(stub, journal, marker, 3).Recover(context.Background())
-				if err != nil || open != 0 {
-					t.Fatalf("Recover = %d, %v; want 0, nil", open, err)
+				done, open, err := newCrashDeliverer(stub, journal, marker, 3).Recover(context.Background())
+				if err != nil || open != 0 || len(done) != 1 || done[0].ID != journal.plans[0].ID {
+					t.Fatalf("Recover = %d plans, %d open, %v; want the plan, 0, nil", len(done), open, err)
 				}
 				counts, order := postsByID(t, stub)
 				if len(order) != 3 {
@@ -280,7 +280,7 @@ func TestRecoverStopsWhileSlackIsUnavailable(t *testing.T) {
 	// Recovery: the lookup of the first plan's main message is answered, the
 	// post fails again.
 	stub.Enqueue(slackstub.Response{Serve: true}, slackstub.Response{Status: http.StatusServiceUnavailable})
-	open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background())
+	_, open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background())
 	if err == nil || open != 2 {
 		t.Fatalf("Recover = %d, %v; want 2 and the 503", open, err)
 	}
@@ -291,8 +291,8 @@ func TestRecoverStopsWhileSlackIsUnavailable(t *testing.T) {
 		t.Errorf("marks %d, posts %d; want none", len(marker.calls), len(stub.Posts()))
 	}
 	// Once Slack is back, both plans are delivered, once each.
-	if open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background()); err != nil || open != 0 {
-		t.Fatalf("Recover = %d, %v", open, err)
+	if done, open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background()); err != nil || open != 0 || len(done) != 2 {
+		t.Fatalf("Recover = %d plans, %d open, %v; want 2, 0, nil", len(done), open, err)
 	}
 	if n := len(stub.Posts()); n != 4 || len(marker.ids()) != 16 {
 		t.Errorf("%d posts, %d marks; want 4 and 16", n, len(marker.ids()))
@@ -311,9 +311,9 @@ func TestRecoverClosesARefusedPlan(t *testing.T) {
 	}
 	// The first plan: lookup (not found), then channel_not_found.
 	stub.Enqueue(slackstub.Response{Serve: true}, slackstub.Response{SlackError: "channel_not_found"})
-	open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "channel_not_found") || open != 0 {
-		t.Fatalf("Recover = %d, %v; want 0 and channel_not_found", open, err)
+	done, open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "channel_not_found") || open != 0 || len(done) != 1 {
+		t.Fatalf("Recover = %d plans, %d open, %v; want the second plan, 0 and channel_not_found", len(done), open, err)
 	}
 	if n := len(stub.Posts()); n != 2 || len(marker.ids()) != 8 {
 		t.Errorf("%d posts, %d marks; want the second plan's 2 and 8", n, len(marker.ids()))
@@ -444,7 +444,7 @@ func TestDeliverJournalsEveryMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		dl := &Deliverer{Poster: NewWebhookPoster(stub.WebhookURL(), stub.Client()), Marker: marker, Journal: journal}
-		if open, err := dl.Recover(context.Background()); err != nil || open != 0 {
+		if _, open, err := dl.Recover(context.Background()); err != nil || open != 0 {
 			t.Fatalf("Recover = %d, %v", open, err)
 		}
 		if len(stub.Posts()) != len(msgs) || len(marker.ids()) != 8 || journal.openCount() != 0 {

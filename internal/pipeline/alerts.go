@@ -36,9 +36,16 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 	opts = p.DigestOptions(opts)
 	var errs []error
 	_, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
-		if err := p.recover(ctx, d); err != nil {
+		busy, err := p.recover(ctx, d)
+		if err != nil {
 			errs = append(errs, err)
 			return nil
+		}
+		now := p.Now()
+		for _, ch := range busy {
+			if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
+				errs = append(errs, fmt.Errorf("pipeline: recording the day's digest: %w", err))
+			}
 		}
 		entries, err := p.Alerts(ctx, alerting)
 		if err != nil {
@@ -48,7 +55,6 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 		if err != nil {
 			return err
 		}
-		now := p.Now()
 		byChannel := map[string][]digest.Entry{}
 		for _, e := range entries {
 			if at, ok := last[e.Channel]; ok && now.Sub(at) < p.AlertInterval {

@@ -33,7 +33,8 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 	}
 	var errs []error
 	ran, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
-		if err := p.recover(ctx, d); err != nil {
+		busy, err := p.recover(ctx, d)
+		if err != nil {
 			errs = append(errs, err)
 			return nil
 		}
@@ -49,7 +50,10 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 			return nil
 		}
 		if opts.PostEmpty {
-			errs = append(errs, p.postQuietDays(ctx, d.Poster, ds, opts))
+			for _, dg := range ds {
+				busy = append(busy, dg.Channel)
+			}
+			errs = append(errs, p.postQuietDays(ctx, d.Poster, busy, opts))
 		}
 		return nil
 	})
@@ -63,12 +67,13 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 
 // recover finishes the deliveries that a crash or a shutdown left open (see
 // digest.Deliverer.Recover), before anything new is rendered, so that no
-// entry of an open plan is rendered into a second message. It returns an
-// error when some plan is still open: the caller must then deliver nothing
-// new. A plan that Slack refused is only logged: its entries are pending
-// again, for the digests that follow.
-func (p *Pipeline) recover(ctx context.Context, d *digest.Deliverer) error {
-	open, err := d.Recover(ctx)
+// entry of an open plan is rendered into a second message. It returns the
+// channels of the plans it delivered, and an error when some plan is still
+// open: the caller must then deliver nothing new. A plan that Slack refused
+// is only logged: its entries are pending again, for the digests that
+// follow.
+func (p *Pipeline) recover(ctx context.Context, d *digest.Deliverer) ([]string, error) {
+	done, open, err := d.Recover(ctx)
 	if err != nil {
 		p.hold.note(err, p.Now())
 		if open == 0 {
@@ -76,24 +81,30 @@ func (p *Pipeline) recover(ctx context.Context, d *digest.Deliverer) error {
 		}
 	}
 	if open > 0 {
-		return fmt.Errorf("pipeline: %d interrupted deliveries not finished; everything stays pending for the next run: %w", open, err)
+		return nil, fmt.Errorf("pipeline: %d interrupted deliveries not finished; everything stays pending for the next run: %w", open, err)
 	}
-	return nil
+	var channels []string
+	for _, pl := range done {
+		p.Log.Info("interrupted digest finished", "profile", pl.Profile, "channel", pl.Channel, "messages", len(pl.Messages))
+		channels = append(channels, pl.Channel)
+	}
+	return channels, nil
 }
 
 // postQuietDays posts the quiet-day line (digest.RenderEmpty) to each
 // channel of opts.ChannelProfiles that got no digest, alert or quiet-day line
-// today, in opts.Location. The day's mark in the store is taken before the
-// line is posted, so across replicas and restarts a channel gets at most one
-// line a day, and a line whose post failed is not tried again that day.
-func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, ds []digest.Digest, opts digest.Options) error {
+// today, in opts.Location; delivered names the channels that got a digest
+// in this tick. The day's mark in the store is taken before the line is
+// posted, so across replicas and restarts a channel gets at most one line a
+// day, and a line whose post failed is not tried again that day.
+func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, delivered []string, opts digest.Options) error {
 	now := p.Now()
 	var errs []error
 	busy := map[string]bool{}
-	for _, d := range ds {
+	for _, ch := range delivered {
 		// A channel that got a digest today is not quiet today.
-		busy[d.Channel] = true
-		if _, err := p.Store.Mark(ctx, quietKey(d.Channel, now, opts.Location), now); err != nil {
+		busy[ch] = true
+		if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
 			errs = append(errs, fmt.Errorf("pipeline: recording the day's digest: %w", err))
 		}
 	}
