@@ -374,3 +374,79 @@ func TestDeliverDigestsRateLimitedForAnHour(t *testing.T) {
 		t.Errorf("%d pending after the hour", len(pending))
 	}
 }
+
+// TestDeliverDigestsFinishesAnInterruptedDigestFirst interrupts a digest
+// (Slack took its message and never answered), lets a poll match a new item,
+// and runs the next tick: the interrupted message is found, not posted
+// again, and only the entries left are rendered into new digests; its
+// channel gets no quiet-day line. While Slack fails the recovery, nothing
+// new is posted.
+func TestDeliverDigestsFinishesAnInterruptedDigestFirst(t *testing.T) {
+	ctx := context.Background()
+	r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	p := r.pipeline(0)
+	r.publish(p, "a") // two digests: #alerts and #drdo
+	hung := r.deliverer(p)
+	client := *r.slack.Client()
+	client.Timeout = 300 * time.Millisecond
+	hung.Poster = digest.NewSlackPoster(r.slack.Token(), r.slack.URL(), &client)
+	hung.MaxAttempts = 1
+	r.slack.Enqueue(slackstub.Response{HangAfterAccept: true})
+	if err := p.DeliverDigests(ctx, hung, r.options(time.UTC, true)); err == nil {
+		t.Fatal("the interrupted tick succeeded")
+	}
+	if n := len(r.slack.Posts()); n != 1 {
+		t.Fatalf("%d posts in the interrupted tick, want 1", n)
+	}
+	interrupted := r.slack.Posts()[0].Channel
+	if open, err := p.Store.OpenPlans(ctx); err != nil || len(open) != 1 {
+		t.Fatalf("%d open plans after the interruption (%v), want 1", len(open), err)
+	}
+
+	// A new process; a new item; Slack fails the recovery's lookup and the
+	// posts after it: nothing new is posted.
+	p = r.pipeline(0)
+	r.publish(p, "b")
+	failing := r.deliverer(p)
+	failing.MaxAttempts = 2
+	// Each of two attempts: the channel's lookup by name, then the post.
+	r.slack.FailNext(4, http.StatusInternalServerError, "", "")
+	if err := p.DeliverDigests(ctx, failing, r.options(time.UTC, true)); err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("DeliverDigests while Slack fails = %v, want the open delivery (%d requests, %d posts)", err, r.slack.Requests(), len(r.slack.Posts()))
+	}
+	if n := len(r.slack.Posts()); n != 1 {
+		t.Fatalf("%d posts while the recovery failed, want still 1", n)
+	}
+
+	// Slack is back: the interrupted message is found in history.
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true)); err != nil {
+		t.Fatalf("DeliverDigests: %v", err)
+	}
+	seen := 1
+	got := r.posts(&seen)
+	for ch, texts := range got {
+		for _, text := range texts {
+			if strings.Contains(text, "No new matches") && ch != "#quad" {
+				t.Errorf("%s got the quiet-day line after a digest", ch)
+			}
+			if ch == interrupted && strings.Contains(text, "DRDO tests missile a") {
+				t.Errorf("%s got item a again: %s", ch, text)
+			}
+		}
+	}
+	for _, ch := range []string{"#alerts", "#drdo"} {
+		all := strings.Join(got[ch], "\n")
+		if ch != interrupted && !strings.Contains(all, "DRDO tests missile a") {
+			t.Errorf("%s never got item a", ch)
+		}
+		if !strings.Contains(all, "DRDO tests missile b") {
+			t.Errorf("%s never got item b", ch)
+		}
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 0 {
+		t.Errorf("%d pending", len(pending))
+	}
+	if open, _ := p.Store.OpenPlans(ctx); len(open) != 0 {
+		t.Errorf("%d plans open", len(open))
+	}
+}
