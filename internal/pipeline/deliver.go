@@ -15,44 +15,69 @@ import (
 // delivers digests and alerts.
 const deliveryLock = "newsbot-deliver"
 
+// The bounds of DeliverDigests' work under the lock.
+const (
+	// DefaultLockWait is how long DeliverDigests waits for another
+	// process's delivery to end when Pipeline.LockWait is zero.
+	DefaultLockWait = 30 * time.Second
+	// lockRetry is how often a waiting DeliverDigests tries the lock.
+	lockRetry = 200 * time.Millisecond
+	// maxRounds bounds the rounds of one DeliverDigests: a round delivers
+	// what is pending, and another follows while new entries arrive.
+	maxRounds = 5
+)
+
 // DeliverDigests is the digest tick. Under the delivery lock, so that one
-// replica delivers at a time and a replica that waited finds the digests
-// delivered already, it first finishes the deliveries a crash left open
-// (digest.Deliverer.Recover: stopping there when Slack is unavailable), then
-// builds the digests of every pending match and delivers them with d; then, when opts.PostEmpty is set and every digest was
+// replica delivers at a time, it first finishes the deliveries a crash left
+// open (digest.Deliverer.Recover; it stops there while Slack is
+// unavailable), then builds the digests of every pending match and delivers
+// them with d, and reads the pending matches again, delivering the new ones
+// that other processes stored meanwhile, until none are new (at most
+// maxRounds rounds); then, when opts.PostEmpty is set and every digest was
 // delivered, it posts the quiet-day line to each channel that got nothing
 // today (see postQuietDays). d's Poster is required and its Marker and
-// Journal should be the Store. When another replica holds the lock,
-// DeliverDigests leaves the work to it and returns nil. A digest that fails
-// stays pending for the next tick; the error joins every failure, and the
-// store's.
+// Journal should be the Store.
+//
+// When another process holds the lock, DeliverDigests waits for it, up to
+// LockWait, and then delivers what is pending at that moment: two `once`
+// started together both deliver, one after the other, and leave nothing
+// pending. The holder's later rounds cover the matches of a process that
+// gave up waiting, so a match stored before a DeliverDigests call returns is
+// delivered by one of them. A digest that fails stays pending for the next
+// tick; the error joins every failure, and the store's.
 func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts digest.Options) error {
 	opts = p.DigestOptions(opts)
 	if err := p.hold.check(p.Now()); err != nil {
 		return err
 	}
 	var errs []error
-	ran, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
+	ran, err := p.waitLock(ctx, func(ctx context.Context) error {
 		busy, err := p.recover(ctx, d)
 		if err != nil {
 			errs = append(errs, err)
 			return nil
 		}
-		ds, err := p.Digests(ctx, opts)
-		if err != nil {
-			return err
-		}
-		if len(ds) == 0 {
-			p.Log.Info("nothing pending to deliver")
-		}
-		if err := p.deliver(ctx, d, ds, opts); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: some digests were not delivered; they stay pending for the next run: %w", err))
-			return nil
-		}
-		if opts.PostEmpty {
+		seen := map[[2]string]bool{}
+		for round := 0; round < maxRounds; round++ {
+			ds, err := p.Digests(ctx, opts)
+			if err != nil {
+				return err
+			}
+			if !fresh(ds, seen) {
+				if round == 0 {
+					p.Log.Info("nothing pending to deliver")
+				}
+				break
+			}
+			if err := p.deliver(ctx, d, ds, opts); err != nil {
+				errs = append(errs, fmt.Errorf("pipeline: some digests were not delivered; they stay pending for the next run: %w", err))
+				return nil
+			}
 			for _, dg := range ds {
 				busy = append(busy, dg.Channel)
 			}
+		}
+		if opts.PostEmpty {
 			errs = append(errs, p.postQuietDays(ctx, d.Poster, busy, opts))
 		}
 		return nil
@@ -60,9 +85,59 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 	if err != nil {
 		errs = append(errs, fmt.Errorf("pipeline: deliver digests: %w", err))
 	} else if !ran {
-		p.Log.Info("another newsbot is delivering digests now; leaving them to it")
+		p.Log.Warn("another newsbot is still delivering digests; leaving them to it", "waited", p.lockWait())
 	}
 	return errors.Join(errs...)
+}
+
+// fresh reports whether ds carry an entry (profile and item) not in seen,
+// and adds theirs to seen.
+func fresh(ds []digest.Digest, seen map[[2]string]bool) bool {
+	found := false
+	for _, dg := range ds {
+		for _, s := range dg.Stories {
+			for _, id := range s.ItemIDs {
+				k := [2]string{dg.Profile, id}
+				if !seen[k] {
+					seen[k], found = true, true
+				}
+			}
+		}
+	}
+	return found
+}
+
+// waitLock runs fn under the delivery lock, waiting up to LockWait for
+// another holder to release it; ran is false when the wait ran out.
+func (p *Pipeline) waitLock(ctx context.Context, fn func(context.Context) error) (ran bool, err error) {
+	deadline := time.Now().Add(p.lockWait()) // the real clock: a wait, not a schedule
+	for tries := 0; ; tries++ {
+		ran, err := p.Store.TryLock(ctx, deliveryLock, fn)
+		if ran || err != nil || !time.Now().Before(deadline) {
+			return ran, err
+		}
+		if tries == 0 {
+			p.Log.Info("another newsbot is delivering digests now; waiting for it to finish", "up to", p.lockWait())
+		}
+		t := time.NewTimer(lockRetry)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// lockWait returns LockWait, or its default.
+func (p *Pipeline) lockWait() time.Duration {
+	switch {
+	case p.LockWait < 0:
+		return 0
+	case p.LockWait == 0:
+		return DefaultLockWait
+	}
+	return p.LockWait
 }
 
 // recover finishes the deliveries that a crash or a shutdown left open (see

@@ -450,3 +450,57 @@ func TestDeliverDigestsFinishesAnInterruptedDigestFirst(t *testing.T) {
 		t.Errorf("%d plans open", len(open))
 	}
 }
+
+// TestTwoOnceTogetherLeaveNothingPending runs two pipelines on one SQLite
+// file as two `once` started together: A delivers (Slack answers its first
+// post late) while B polls a new item and asks to deliver. Whether B waits
+// for the lock or leaves at once, nothing stays pending and no entry is
+// posted twice.
+func TestTwoOnceTogetherLeaveNothingPending(t *testing.T) {
+	tests := []struct {
+		name     string
+		lockWait time.Duration
+	}{
+		{"B waits for the lock", 0},
+		{"B leaves at once: A's next round takes its match", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+			a, b := r.pipeline(0), r.pipeline(0)
+			b.LockWait = tt.lockWait
+			r.publish(a, "a")
+			r.slack.Enqueue(slackstub.Response{Delay: time.Second})
+			done := make(chan error, 1)
+			go func() { done <- a.DeliverDigests(ctx, r.deliverer(a), r.options(time.UTC, false)) }()
+			for len(r.slack.Posts()) == 0 {
+				time.Sleep(10 * time.Millisecond)
+			}
+			// A is delivering item a; B stores item b and delivers.
+			r.publish(b, "b")
+			if err := b.DeliverDigests(ctx, r.deliverer(b), r.options(time.UTC, false)); err != nil {
+				t.Errorf("B: %v", err)
+			}
+			if err := <-done; err != nil {
+				t.Errorf("A: %v", err)
+			}
+			if pending, _ := a.Store.Pending(ctx); len(pending) != 0 {
+				t.Errorf("%d entries left pending", len(pending))
+			}
+			counts := map[string]int{}
+			for _, p := range r.slack.Posts() {
+				for _, guid := range []string{"a", "b"} {
+					if strings.Contains(p.Text, "DRDO tests missile "+guid) {
+						counts[p.Channel+" "+guid]++
+					}
+				}
+			}
+			for _, k := range []string{"#alerts a", "#alerts b", "#drdo a", "#drdo b"} {
+				if counts[k] != 1 {
+					t.Errorf("%s posted %d times, want 1", k, counts[k])
+				}
+			}
+		})
+	}
+}
