@@ -184,8 +184,8 @@ func threeMessages(t *testing.T) (Digest, []Message) {
 	return d, msgs
 }
 
-// TestRecoverEveryMessageOfADigest crashes while each message of a
-// three-message digest is in flight (Slack took it and never answered),
+// TestRecoverEveryMessageOfADigest stops while each message of a
+// three-message digest is in flight (Slack took it and had not answered),
 // then recovers in a new Deliverer: with history, no message repeats;
 // without it, only the one in flight does; every item is marked, and the
 // replies stay in the main message's thread.
@@ -197,15 +197,28 @@ func TestRecoverEveryMessageOfADigest(t *testing.T) {
 				journal, marker := newMemJournal(), &recordingMarker{}
 				d, msgs := threeMessages(t)
 				items := len(d.Stories)
+				// Slack takes the message in flight and answers after a
+				// minute; the process stops (its context is cancelled) once
+				// Slack has it.
 				script := make([]slackstub.Response, inFlight+1)
 				for i := range script {
 					script[i].Serve = true
 				}
-				script[inFlight] = slackstub.Response{HangAfterAccept: true}
+				script[inFlight] = slackstub.Response{Delay: time.Minute}
 				stub.Enqueue(script...)
-				err := newCrashDeliverer(stub, journal, marker, 1).Deliver(context.Background(), d, msgs)
-				if err == nil {
-					t.Fatal("the first run succeeded")
+				ctx, cancel := context.WithCancel(context.Background())
+				go func() {
+					for len(stub.Posts()) < inFlight+1 {
+						time.Sleep(5 * time.Millisecond)
+					}
+					cancel()
+				}()
+				first := newCrashDeliverer(stub, journal, marker, 1)
+				first.Poster = NewSlackPoster(stub.Token(), stub.URL(), stub.Client())
+				err := first.Deliver(ctx, d, msgs)
+				cancel()
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("the first run = %v, want it cancelled", err)
 				}
 				if n := len(stub.Posts()); n != inFlight+1 {
 					t.Fatalf("%d posts before the crash, want %d", n, inFlight+1)
@@ -219,7 +232,9 @@ func TestRecoverEveryMessageOfADigest(t *testing.T) {
 				if !history {
 					stub.RefuseReads("missing_scope")
 				}
-				done, open, err := newCrashDeliverer(stub, journal, marker, 3).Recover(context.Background())
+				restart := newCrashDeliverer(stub, journal, marker, 3)
+				restart.Poster = NewSlackPoster(stub.Token(), stub.URL(), stub.Client())
+				done, open, err := restart.Recover(context.Background())
 				if err != nil || open != 0 || len(done) != 1 || done[0].ID != journal.plans[0].ID {
 					t.Fatalf("Recover = %d plans, %d open, %v; want the plan, 0, nil", len(done), open, err)
 				}
