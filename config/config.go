@@ -20,8 +20,9 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
 	"github.com/newsbot/newsbot/internal/yamlpos"
 )
@@ -35,9 +36,10 @@ type Config struct {
 	// Timezone is the IANA zone the schedules and digest dates use.
 	Timezone string   `yaml:"timezone"`
 	Schedule Schedule `yaml:"schedule"`
-	// Store is a SQLite file path.
-	Store string `yaml:"store"`
-	Feeds []Feed `yaml:"feeds"`
+	// Store is where newsbot keeps its state: a SQLite file path or a
+	// postgres:// URL.
+	Store StoreLocation `yaml:"store"`
+	Feeds []Feed        `yaml:"feeds"`
 	// Profiles is a profile file or a directory of them; empty means the
 	// built-in profiles.
 	Profiles string `yaml:"profiles"`
@@ -51,7 +53,7 @@ type Config struct {
 	File string `yaml:"-"`
 	// Location is Timezone, loaded.
 	Location *time.Location `yaml:"-"`
-	// Root is the parsed document, kept to position later errors.
+	// root is the parsed document, kept to position later errors.
 	root *yaml.Node
 }
 
@@ -121,16 +123,16 @@ func Default() *Config {
 	return &Config{
 		Timezone: "UTC",
 		Schedule: Schedule{Poll: "*/15 * * * *", Digest: "0 9 * * *"},
-		Store:    "newsbot.db",
+		Store:    NewStoreLocation("newsbot.db"),
 		Feeds:    DefaultFeeds(),
 		Fetch: Fetch{
-			Concurrency: 16,
-			PerHost:     4,
-			Timeout:     Duration(30 * time.Second),
-			MaxBody:     10 << 20,
+			Concurrency: feeds.DefaultConcurrency,
+			PerHost:     feeds.DefaultPerHost,
+			Timeout:     Duration(feeds.DefaultTimeout),
+			MaxBody:     feeds.DefaultMaxBody,
 		},
 		Slack:  Slack{APIURL: "https://slack.com/api/", Channel: "#india-us-watch"},
-		Digest: Digest{TopN: 10, Window: Duration(48 * time.Hour), PostEmpty: true, AlertInterval: Duration(5 * time.Minute)},
+		Digest: Digest{TopN: digest.DefaultTopN, Window: Duration(48 * time.Hour), PostEmpty: true, AlertInterval: Duration(5 * time.Minute)},
 		HTTP:   HTTP{Listen: ""},
 	}
 }
@@ -293,7 +295,7 @@ func (c *Config) validate() error {
 	if _, err := cron.ParseStandard(c.Schedule.Digest); err != nil {
 		bad("schedule.digest %q: %v (five fields: minute hour day-of-month month day-of-week)", []any{c.Schedule.Digest, err}, "schedule", "digest")
 	}
-	if strings.TrimSpace(c.Store) == "" {
+	if c.Store.Value() == "" {
 		bad("store is empty; give a SQLite file path such as /var/lib/newsbot/newsbot.db", nil, "store")
 	}
 	feedsNode := findNode(c.root, "feeds")

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 func env(m map[string]string) func(string) (string, bool) {
@@ -132,8 +133,9 @@ func TestLoadMissing(t *testing.T) {
 }
 
 func TestSecretNeverPrints(t *testing.T) {
-	const token = "xoxb-very-secret-token"
-	cfg, err := Parse("f.yaml", strings.NewReader("slack:\n  token: ${T}\n"), env(map[string]string{"T": token}))
+	const token, password = "xoxb-very-secret-token", "pg-s3cret"
+	storeURL := "postgres://newsbot:" + password + "@db.internal/newsbot?sslmode=require"
+	cfg, err := Parse("f.yaml", strings.NewReader("store: ${DB}\nslack:\n  token: ${T}\n"), env(map[string]string{"T": token, "DB": storeURL}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,17 +143,30 @@ func TestSecretNeverPrints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	printed := []string{
 		fmt.Sprint(cfg.Slack), fmt.Sprintf("%v %+v %#v %s %q", cfg.Slack.Token, cfg.Slack, cfg.Slack, cfg.Slack.Token, cfg.Slack.Token),
-		string(out),
+		fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v %s %q", cfg.Store, cfg, cfg, cfg.Store, cfg.Store),
+		string(out), string(js),
 	}
 	for _, p := range printed {
-		if strings.Contains(p, token) {
-			t.Fatalf("the token printed: %s", p)
+		for _, secret := range []string{token, password} {
+			if strings.Contains(p, secret) {
+				t.Fatalf("a secret printed: %s", p)
+			}
 		}
 	}
-	if cfg.Slack.Token.Value() != token {
-		t.Fatal("Value lost the token")
+	if !strings.Contains(string(out), "store: postgres://<secret>@db.internal/newsbot?sslmode=require") {
+		t.Errorf("the store URL does not print as itself with <secret> for its credentials:\n%s", out)
+	}
+	if cfg.Slack.Token.Value() != token || cfg.Store.Value() != storeURL {
+		t.Fatal("Value lost the secret")
+	}
+	if got := fmt.Sprint(Default().Store); got != "newsbot.db" {
+		t.Errorf("a store path prints as %q, want it as it is", got)
 	}
 }
 

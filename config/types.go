@@ -6,8 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/newsbot/newsbot/feeds"
 	"github.com/newsbot/newsbot/internal/yamlpos"
 )
 
@@ -97,42 +98,74 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Secret holds a credential. It prints, formats and marshals as "<secret>"
-// so it cannot leak into logs or errors by accident; Value returns the real
-// string for the one place that needs it.
-type Secret struct{ v string }
+// hidden holds a value that prints, formats and marshals as R redacts it,
+// so that it cannot leak into logs or errors by accident; Value returns the
+// real string for the one place that needs it. See Secret and
+// StoreLocation.
+type hidden[R redactor] struct{ v string }
+
+// redactor says how a hidden value prints.
+type redactor interface{ redact(v string) string }
+
+// Secret holds a credential, such as a token or a webhook URL. It prints,
+// formats and marshals as "<secret>", or "" when empty.
+type Secret = hidden[credential]
+
+// StoreLocation is where the store is: a SQLite file path, or a PostgreSQL
+// URL, which may carry a password. A path prints as it is; a URL prints with
+// its user information and password parameter replaced by "<secret>".
+type StoreLocation = hidden[location]
+
+// credential redacts all of a value.
+type credential struct{}
+
+func (credential) redact(string) string { return "<secret>" }
+
+// location redacts the credentials of a URL and leaves a path as it is.
+type location struct{}
+
+func (location) redact(v string) string {
+	if !strings.Contains(v, "://") {
+		return v
+	}
+	return feeds.RedactURL(v)
+}
 
 // NewSecret wraps a credential.
 func NewSecret(v string) Secret { return Secret{v: v} }
 
-// Value returns the credential itself. Never log or format it.
-func (s Secret) Value() string { return s.v }
+// NewStoreLocation wraps a store location.
+func NewStoreLocation(v string) StoreLocation { return StoreLocation{v: v} }
 
-// String returns "<secret>", or "" when the secret is empty.
-func (s Secret) String() string {
-	if s.v == "" {
+// Value returns the value itself. Never log or format it.
+func (h hidden[R]) Value() string { return h.v }
+
+// String returns the value redacted, or "" when it is empty.
+func (h hidden[R]) String() string {
+	if h.v == "" {
 		return ""
 	}
-	return "<secret>"
+	var r R
+	return r.redact(h.v)
 }
 
 // GoString hides the value from %#v.
-func (s Secret) GoString() string { return s.String() }
+func (h hidden[R]) GoString() string { return h.String() }
 
 // Format hides the value from every fmt verb.
-func (s Secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+func (h hidden[R]) Format(f fmt.State, _ rune) { fmt.Fprint(f, h.String()) }
 
 // MarshalYAML hides the value when a configuration is written out.
-func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+func (h hidden[R]) MarshalYAML() (any, error) { return h.String(), nil }
 
 // MarshalJSON hides the value when a configuration is written out as JSON.
-func (s Secret) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(s.String())), nil }
+func (h hidden[R]) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(h.String())), nil }
 
-// UnmarshalYAML reads the credential.
-func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
+// UnmarshalYAML reads the value, without surrounding spaces.
+func (h *hidden[R]) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return yamlpos.NodeError(n, "expected a string")
 	}
-	s.v = strings.TrimSpace(n.Value)
+	h.v = strings.TrimSpace(n.Value)
 	return nil
 }

@@ -59,7 +59,7 @@ func renderChannelAlert(channel string, ds []Digest, now time.Time) []Message {
 		theading := "🔔 Alert: " + escapeClip(clean(d.Profile), maxFeed)
 		p.heading(heading, theading)
 		for _, s := range d.Stories {
-			line := "• " + storyTitle(s, maxCompactTitle, true) + " — " + storyMeta(s, now)
+			line := "• " + storyTitle(s, maxCompactTitle, true) + " — " + storyMeta(s, now, true)
 			if !p.fits(line, textLine(s)) {
 				p.flushMessage()
 				p.heading(heading+" (continued)", theading+" (continued)")

@@ -84,9 +84,10 @@ func (o Options) withDefaults() Options {
 // recency) and returns one digest per profile and channel, in profile order
 // (Options.Order, then alphabetically) and by channel within a profile.
 //
-// Two entries report the same story when they have the same ItemID or the
-// same canonical link, or when entries from different feeds have the same
-// normalised title (case, punctuation and spacing ignored) of at least three
+// Two entries report the same story when they have the same ItemID or link
+// to the same page (tracking parameters, "www.", scheme and fragment
+// ignored), or when entries from different feeds have the same normalised
+// title (case, punctuation and spacing ignored) of at least three
 // words or are near-duplicates: the same agency copy under other URLs and
 // slightly different titles, judged by the shingles of their leads
 // (Entry.Summary) or the words of their titles. Folds by title or

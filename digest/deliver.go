@@ -28,52 +28,22 @@ const DefaultMaxAttempts = 5
 // Deliverer posts a digest's messages and marks their items delivered. Poster
 // and Marker are required; the other fields have defaults.
 //
-// # Crash safety
-//
-// With a Journal, a crash (kill -9) or a shutdown at any point — while
-// polling, while any message of a digest is in flight, or between Slack's
-// acceptance of a message and the commit of its items — loses nothing, and
-// repeats at most the one message that was in flight, and that only when
-// Slack cannot be asked whether it has it:
-//
-//   - Nothing is lost: an item is marked delivered only after Slack accepted
-//     a message carrying it (or after the check below found one in the
-//     channel), so an item whose message was never accepted stays pending and
-//     is delivered by a later run.
-//   - Before the first message of a digest is posted, the whole digest is
-//     journalled as a Plan (Journal.Plan): every message with its ID, text,
-//     blocks, items and place in the thread. Each message's first attempt is
-//     journalled before it is made (Journal.Attempt), and its delivery once
-//     Slack accepted it and its items are marked (Journal.Accepted). A plan
-//     is closed once no message of it is in doubt.
-//   - Recover, which the caller runs before it renders anything new, takes
-//     up every plan left open by a crash or a shutdown, in order. A message
-//     delivered is skipped; a message never attempted is posted; a message
-//     attempted and not known delivered may be in Slack, so, when the Poster
-//     is a Finder, the Deliverer looks for it first. SlackPoster tags every
-//     message with Slack message metadata (event_type MetadataEventType, the
-//     message's ID in event_payload.message_id) and looks for top-level
-//     messages with conversations.history and for thread replies with
-//     conversations.replies in the parent's thread, from the time the first
-//     attempt began. Found, the message is not posted again: its items are
-//     marked delivered with the found message's ref. Not found, it is posted
-//     as journalled (its text as rendered then), in the thread of its
-//     parent. So the messages of a plan keep their IDs, and the pending
-//     entries left over are rendered into new digests only after the plans
-//     are done.
-//   - The check needs the bot token's channels:history scope (public
-//     channels) or groups:history (private channels), the bot a member of
-//     the channel, and, for a channel configured by name rather than ID,
-//     channels:read or groups:read to resolve the name. When the check is
-//     impossible (a missing scope, not_in_channel, an incoming webhook,
-//     which cannot be searched, or Slack unreachable), the Deliverer posts
-//     the message again: that message may then appear twice. No other
-//     message repeats: the one in flight is the only one attempted and not
-//     known delivered.
-//
-// Within one run, a post that ended without Slack's answer (a timeout or a
-// network error) is checked the same way before it is retried, with or
-// without a Journal.
+// An item is marked delivered only after Slack accepted a message carrying
+// it, so a crash loses nothing. With a Journal, all the messages of a digest
+// are journalled as one Plan (text, blocks, items, place in the thread, and
+// the ID that SlackPoster tags each post with in Slack message metadata)
+// before the first is posted, and each message's first attempt before it is
+// made. Recover, which the caller runs before it renders anything new,
+// finishes the plans a crash or a shutdown left open: a message delivered is
+// skipped, one never attempted is posted, and one attempted but not known
+// delivered is looked for first, when the Poster is a Finder (a top-level
+// message in the channel's history, a reply in its parent's thread). Found,
+// its items are marked with the found message's ref; not found, it is posted
+// as journalled. Within a run, a post that ended without Slack's answer is
+// checked the same way before it is retried. When the check is impossible (a
+// webhook, a token without the history scopes), the one message in flight
+// may appear twice; no other can. The README's "Nothing lost, nothing
+// doubled" says more.
 type Deliverer struct {
 	Poster Poster
 	Marker Marker

@@ -177,7 +177,7 @@ func TestDeliverRetries(t *testing.T) {
 		wantWaits []time.Duration
 	}{
 		{"429 with Retry-After", http.StatusTooManyRequests, "7", []time.Duration{7 * time.Second}},
-		{"500", http.StatusInternalServerError, "", []time.Duration{BackoffBase}},
+		{"500", http.StatusInternalServerError, "", []time.Duration{PostBackoffBase}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,7 +12,7 @@
 // # Folding
 //
 // One story appears once, however many outlets carry it. Entries fold
-// exactly when they share an item ID or a canonical link (tracking
+// exactly when they share an item ID or a link to the same page (tracking
 // parameters, "www.", scheme and fragment ignored), or when different feeds
 // give the same normalised title. They fold as near-duplicates when
 // different feeds carry the same agency copy under other URLs and titles:

@@ -9,7 +9,7 @@ import (
 // now.
 //
 // Entries fold in two passes. First, unconditionally: the same ItemID or the
-// same canonical link (see canonicalLink). Second, every pair of entries
+// same link key (see linkKey). Second, every pair of entries
 // from different feeds is compared (pairwise, O(n²) over small sorted
 // shingle sets; a digest has at most a few hundred entries). A pair is a
 // candidate when the entries have the same normalised title of at least
@@ -35,7 +35,7 @@ func foldWith(entries []Entry, now time.Time, th thresholds) []Story {
 		} else {
 			byID[e.ItemID] = i
 		}
-		if l := canonicalLink(e.Link); l != "" {
+		if l := linkKey(e.Link); l != "" {
 			if j, ok := byLink[l]; ok {
 				uf.union(i, j)
 			} else {
@@ -84,7 +84,7 @@ func newStory(es []Entry) Story {
 	s.Matched = nil
 	seenID := map[string]bool{}
 	seenTerm := map[string]bool{}
-	seenLink := map[string]bool{canonicalLink(rep.Link): true, "": true}
+	seenLink := map[string]bool{linkKey(rep.Link): true, "": true}
 	seenFeed := map[string]bool{rep.Feed: true, "": true}
 	for _, e := range es {
 		if !seenID[e.ItemID] {
@@ -97,7 +97,7 @@ func newStory(es []Entry) Story {
 				s.Matched = append(s.Matched, t)
 			}
 		}
-		if l := canonicalLink(e.Link); !seenLink[l] {
+		if l := linkKey(e.Link); !seenLink[l] {
 			seenLink[l] = true
 			s.Duplicates = append(s.Duplicates, e.Link)
 		}

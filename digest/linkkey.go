@@ -5,18 +5,22 @@ import (
 	"strings"
 )
 
-// trackingParams are query parameters that only track a click.
-var trackingParams = map[string]bool{
+// ignoredParams are query parameters that linkKey ignores because they only
+// track a click. The list is wider than the one feeds strips from stored
+// links ("ref", "src", "from"): a key only compares links and never
+// replaces one, so ignoring a parameter that names the page at worst folds
+// two entries that a reader sees side by side.
+var ignoredParams = map[string]bool{
 	"fbclid": true, "gclid": true, "mc_cid": true, "mc_eid": true, "cmpid": true, "ncid": true,
 	"ref": true, "ref_src": true, "src": true, "from": true, "ito": true, "taid": true, "smid": true,
 }
 
-// canonicalLink returns the form of an http(s) link under which the same
-// page compares equal: scheme, "www." and default ports, the fragment,
-// trailing slashes and tracking parameters (utm_*, fbclid, ref and the
-// like) ignored; other parameters sorted. Other links are returned as they
-// are, and "" stays "".
-func canonicalLink(link string) string {
+// linkKey returns the key under which links to the same page compare equal,
+// for folding; it is never shown or followed. For an http(s) link it drops
+// the scheme, "www.", default ports, the fragment, trailing slashes and
+// tracking parameters (utm_*, ignoredParams) and sorts the other
+// parameters. Other links are their own key, and "" stays "".
+func linkKey(link string) string {
 	u, err := url.Parse(strings.TrimSpace(link))
 	if err != nil || u.Host == "" {
 		return link
@@ -31,7 +35,7 @@ func canonicalLink(link string) string {
 	}
 	q := u.Query()
 	for k := range q {
-		if strings.HasPrefix(strings.ToLower(k), "utm_") || trackingParams[strings.ToLower(k)] {
+		if strings.HasPrefix(strings.ToLower(k), "utm_") || ignoredParams[strings.ToLower(k)] {
 			q.Del(k)
 		}
 	}

@@ -100,7 +100,7 @@ func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Locati
 	for _, s := range top {
 		blocks = append(blocks,
 			slack.NewSectionBlock(mrkdwn(storyTitle(s, maxTitle, true)), nil, nil),
-			slack.NewContextBlock("", mrkdwn(storyMeta(s, now))),
+			slack.NewContextBlock("", mrkdwn(storyMeta(s, now, true))),
 		)
 		text.WriteString("\n• " + textLine(s))
 		ids = append(ids, s.ItemIDs...)
@@ -163,7 +163,7 @@ func renderReplies(d Digest, from int, now time.Time) []Message {
 
 	for i := from; i < len(d.Stories); i++ {
 		s := d.Stories[i]
-		line := "• " + storyTitle(s, maxCompactTitle, false) + " — " + compactMeta(s, now)
+		line := "• " + storyTitle(s, maxCompactTitle, false) + " — " + storyMeta(s, now, false)
 		tline := "• " + textLine(s)
 		if secLen > 0 && secLen+1+textLen(line) > MaxSectionText {
 			flushSection()
@@ -202,9 +202,10 @@ func storyTitle(s Story, max int, bold bool) string {
 	return t
 }
 
-// storyMeta renders a story's source, age, matched terms and other feeds as
-// one line of mrkdwn; empty parts are left out.
-func storyMeta(s Story, now time.Time) string {
+// storyMeta renders a story's source and age as one line of mrkdwn and,
+// when full, its matched terms and the other feeds that carry it (a thread
+// reply leaves them out); empty parts are left out.
+func storyMeta(s Story, now time.Time, full bool) string {
 	var parts []string
 	if f := clean(s.Feed); f != "" {
 		parts = append(parts, escapeClip(f, maxFeed))
@@ -212,26 +213,11 @@ func storyMeta(s Story, now time.Time) string {
 	if a := age(now, s.Published); a != "" {
 		parts = append(parts, a)
 	}
-	if len(s.Matched) > 0 {
+	if full && len(s.Matched) > 0 {
 		parts = append(parts, "matched: "+escapeClip(cleanJoin(s.Matched), maxTerms))
 	}
-	if len(s.AlsoIn) > 0 {
+	if full && len(s.AlsoIn) > 0 {
 		parts = append(parts, "also: "+escapeClip(cleanJoin(s.AlsoIn), maxAlso))
-	}
-	if len(parts) == 0 {
-		return "(unknown source)"
-	}
-	return strings.Join(parts, " · ")
-}
-
-// compactMeta renders a story's source and age for a thread reply.
-func compactMeta(s Story, now time.Time) string {
-	var parts []string
-	if f := clean(s.Feed); f != "" {
-		parts = append(parts, escapeClip(f, maxFeed))
-	}
-	if a := age(now, s.Published); a != "" {
-		parts = append(parts, a)
 	}
 	if len(parts) == 0 {
 		return "(unknown source)"

@@ -9,13 +9,13 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// The retry policy's constants.
+// The retry policy's constants, for posts to Slack.
 const (
-	// BackoffBase is the wait after the first failed attempt for 5xx and
+	// PostBackoffBase is the wait after the first failed attempt for 5xx and
 	// network errors; it doubles with every attempt.
-	BackoffBase = 2 * time.Second
-	// BackoffCap caps the exponential backoff.
-	BackoffCap = 2 * time.Minute
+	PostBackoffBase = 2 * time.Second
+	// PostBackoffCap caps the exponential backoff.
+	PostBackoffCap = 2 * time.Minute
 	// MinRateLimitWait is the wait after a 429 that names no Retry-After.
 	MinRateLimitWait = time.Second
 	// MaxRetryAfter is the longest Retry-After that Retry waits for; a longer
@@ -39,8 +39,8 @@ var transientSlackErrors = map[string]bool{
 // wait and retry, or give up. A 429 waits for its Retry-After (giving up when
 // that is longer than MaxRetryAfter); 5xx responses, network errors, timeouts
 // and the few ok:false codes that mean "try later" (such as ratelimited or
-// internal_error) back off exponentially from BackoffBase, capped at
-// BackoffCap. Other ok:false errors (channel_not_found, not_in_channel,
+// internal_error) back off exponentially from PostBackoffBase, capped at
+// PostBackoffCap. Other ok:false errors (channel_not_found, not_in_channel,
 // invalid_auth, invalid_blocks, …), other 4xx responses and a cancelled
 // context are permanent. Retry does not count attempts against a maximum:
 // the caller does.
@@ -106,11 +106,11 @@ func backoff(attempt int) time.Duration {
 	if attempt < 1 {
 		attempt = 1
 	}
-	wait := BackoffBase
+	wait := PostBackoffBase
 	for i := 1; i < attempt; i++ {
 		wait *= 2
-		if wait >= BackoffCap {
-			return BackoffCap
+		if wait >= PostBackoffCap {
+			return PostBackoffCap
 		}
 	}
 	return wait

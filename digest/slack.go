@@ -293,17 +293,18 @@ func (p *WebhookPoster) Post(ctx context.Context, channel string, m Message, thr
 		msg.Blocks = &slack.Blocks{BlockSet: m.Blocks}
 	}
 	if err := slack.PostWebhookCustomHTTPContext(ctx, p.url, p.client, msg); err != nil {
-		return "", fmt.Errorf("slack: webhook: %w", redactURL(err, p.url))
+		return "", fmt.Errorf("slack: webhook: %w", redactWebhook(err, p.url))
 	}
 	return WebhookRef, nil
 }
 
-// redactedURL replaces a secret URL in errors.
-const redactedURL = "<webhook>"
+// redacted stands for a secret in errors, as config.Secret prints.
+const redacted = "<secret>"
 
-// redactURL returns err without secret in its message or in any *url.Error it
-// wraps, keeping the errors that Retry inspects reachable with errors.As.
-func redactURL(err error, secret string) error {
+// redactWebhook returns err without the webhook URL secret in its message
+// or in any *url.Error it wraps, keeping the errors that Retry inspects
+// reachable with errors.As.
+func redactWebhook(err error, secret string) error {
 	var sc slack.StatusCodeError
 	if errors.As(err, &sc) {
 		return sc
@@ -314,7 +315,7 @@ func redactURL(err error, secret string) error {
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: redactedURL, Err: redactError(ue.Err, secret)}
+		return &url.Error{Op: ue.Op, URL: redacted, Err: redactError(ue.Err, secret)}
 	}
 	return redactError(err, secret)
 }
@@ -333,7 +334,7 @@ func redactError(err error, secret string) error {
 	leaked := false
 	for _, s := range secrets {
 		if s != "" && strings.Contains(msg, s) {
-			msg = strings.ReplaceAll(msg, s, redactedURL)
+			msg = strings.ReplaceAll(msg, s, redacted)
 			leaked = true
 		}
 	}

@@ -3,7 +3,8 @@ package digest
 import "time"
 
 // Tuning of near-duplicate folding, chosen from the labelled set in
-// testdata/neardup (see TestNearDuplicates, which reports a sweep).
+// testdata/neardup (see TestNearDuplicates, which scores them, and
+// TestNearDuplicateThresholdSweep, which reports a sweep).
 const (
 	// leadWords is how many words of an entry's summary take part.
 	leadWords = 60

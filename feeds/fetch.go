@@ -66,10 +66,11 @@ type Result struct {
 	Bytes        int64         // body bytes read, after decompression
 }
 
-// Fetcher downloads and parses feeds. It owns an http.Client that ignores
-// proxy environment variables, decompresses gzip itself so that MaxBody
-// applies to decompressed bytes, and follows at most MaxRedirects
-// redirects. A Fetcher is safe for concurrent use.
+// Fetcher downloads and parses feeds. It owns an http.Client that honours
+// the proxy environment variables (HTTPS_PROXY, NO_PROXY; never for
+// loopback), decompresses gzip itself so that MaxBody applies to
+// decompressed bytes, and follows at most MaxRedirects redirects. A Fetcher
+// is safe for concurrent use.
 type Fetcher struct {
 	opts   Options
 	client *http.Client

@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// redacted replaces secrets in URLs shown in errors.
-const redacted = "xxxxx"
+// redacted replaces secrets in URLs shown in errors, as config.Secret
+// prints.
+const redacted = "<secret>"
 
 // secretParamHints mark query parameters whose values are redacted.
 var secretParamHints = []string{"token", "key", "secret", "pass", "auth", "sig", "session", "credential"}
@@ -20,9 +21,8 @@ func RedactURL(raw string) string {
 	if err != nil {
 		return "<invalid URL>"
 	}
-	if u.User != nil {
-		u.User = url.User(redacted)
-	}
+	hadUser := u.User != nil
+	u.User = nil
 	if u.RawQuery != "" {
 		parts := strings.Split(u.RawQuery, "&")
 		for i, p := range parts {
@@ -32,6 +32,10 @@ func RedactURL(raw string) string {
 			}
 		}
 		u.RawQuery = strings.Join(parts, "&")
+	}
+	if hadUser {
+		// Written here, since url.URL would escape the placeholder.
+		return strings.Replace(u.String(), "//", "//"+redacted+"@", 1)
 	}
 	return u.String()
 }

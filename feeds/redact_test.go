@@ -12,9 +12,10 @@ func TestRedactURL(t *testing.T) {
 		want string
 	}{
 		{"plain", "https://host.example/path?page=2", "https://host.example/path?page=2"},
-		{"user and password", "https://alice:hunter2@host.example/feed", "https://xxxxx@host.example/feed"},
-		{"user only", "https://tok3n@host.example/feed", "https://xxxxx@host.example/feed"},
-		{"token parameters", "https://host.example/feed?token=abc&page=2&api_key=def&Signature=ghi", "https://host.example/feed?token=xxxxx&page=2&api_key=xxxxx&Signature=xxxxx"},
+		{"user and password", "https://alice:hunter2@host.example/feed", "https://<secret>@host.example/feed"},
+		{"user only", "https://tok3n@host.example/feed", "https://<secret>@host.example/feed"},
+		{"token parameters", "https://host.example/feed?token=abc&page=2&api_key=def&Signature=ghi", "https://host.example/feed?token=<secret>&page=2&api_key=<secret>&Signature=<secret>"},
+		{"password parameter", "postgres://db/newsbot?password=hunter2&sslmode=require", "postgres://db/newsbot?password=<secret>&sslmode=require"},
 		{"local path", "/var/feeds/a.xml", "/var/feeds/a.xml"},
 		{"unparseable", "http://[::1%zz/", "<invalid URL>"},
 	}

@@ -92,7 +92,7 @@ func TestNewerSchema(t *testing.T) {
 		}
 		name := loc
 		if b.name == postgresBackend.name {
-			name, _, _ = redactURL(loc)
+			name, _, _ = splitPassword(loc)
 		}
 		for _, w := range []string{name, "version 99 is newer", fmt.Sprintf("supports (%d)", SchemaVersion()), "upgrade newsbot"} {
 			if !strings.Contains(err.Error(), w) {

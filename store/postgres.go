@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/newsbot/newsbot/feeds"
 )
 
 // This file holds what is specific to PostgreSQL: the driver and its pool,
@@ -57,7 +58,7 @@ func isPostgresURL(location string) bool {
 // rawURL. Every error it returns names the database by its redacted URL and
 // has the password cut out.
 func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
-	name, password, err := redactURL(rawURL)
+	name, password, err := splitPassword(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: invalid URL: %w", name, err)
 	}
@@ -80,11 +81,13 @@ func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
 	return &Store{path: name, d: postgresDialect, now: time.Now, w: db, r: db}, nil
 }
 
-// redactURL returns rawURL with its password, if any, replaced by "xxxxx",
-// and the password. The password may be in the user information or in a
-// password query parameter. A URL that does not parse is named by its scheme
-// alone, and the error says why without quoting it.
-func redactURL(rawURL string) (name, password string, err error) {
+// splitPassword separates the password from a PostgreSQL URL. shown is
+// rawURL fit for errors and logs (see feeds.RedactURL: the user information
+// and the password parameter are replaced by "<secret>"); password is the
+// password, from the user information or else the password query
+// parameter, for scrub. A URL that does not parse is shown by its scheme
+// alone, and err says why without quoting it.
+func splitPassword(rawURL string) (shown, password string, err error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		scheme, _, _ := strings.Cut(rawURL, "://")
@@ -96,19 +99,14 @@ func redactURL(rawURL string) (name, password string, err error) {
 	}
 	if p, ok := u.User.Password(); ok {
 		password = p
+	} else {
+		password = u.Query().Get("password")
 	}
-	if q := u.Query(); q.Has("password") {
-		if password == "" {
-			password = q.Get("password")
-		}
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted(), password, nil
+	return feeds.RedactURL(rawURL), password, nil
 }
 
 // scrub returns err with every occurrence of password in its message
-// replaced by "xxxxx". The drivers do not put passwords in their errors, but
+// replaced by "<secret>". The drivers do not put passwords in their errors, but
 // this does not rely on it.
 func scrub(err error, password string) error {
 	if err == nil || password == "" || !strings.Contains(err.Error(), password) {
@@ -123,7 +121,7 @@ type scrubbedError struct {
 }
 
 func (e *scrubbedError) Error() string {
-	return strings.ReplaceAll(e.err.Error(), e.password, "xxxxx")
+	return strings.ReplaceAll(e.err.Error(), e.password, "<secret>")
 }
 
 func (e *scrubbedError) Unwrap() error { return e.err }

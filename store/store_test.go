@@ -545,25 +545,26 @@ func TestUseAfterClose(t *testing.T) {
 	})
 }
 
-// TestRedactURL checks the names PostgreSQL URLs go by in errors.
-func TestRedactURL(t *testing.T) {
+// TestSplitPassword checks the names PostgreSQL URLs go by in errors.
+func TestSplitPassword(t *testing.T) {
 	tests := []struct {
 		name, url, want, password string
 		wantErr                   bool
 	}{
-		{"no password", "postgres://newsbot@db:5432/newsbot", "postgres://newsbot@db:5432/newsbot", "", false},
-		{"password", "postgres://newsbot:s3cret@db/newsbot?sslmode=require", "postgres://newsbot:xxxxx@db/newsbot?sslmode=require", "s3cret", false},
-		{"password parameter", "postgresql://db/newsbot?password=s3cret&user=u", "postgresql://db/newsbot?password=xxxxx&user=u", "s3cret", false},
+		{"no password", "postgres://db:5432/newsbot", "postgres://db:5432/newsbot", "", false},
+		{"user without password", "postgres://newsbot@db:5432/newsbot", "postgres://<secret>@db:5432/newsbot", "", false},
+		{"password", "postgres://newsbot:s3cret@db/newsbot?sslmode=require", "postgres://<secret>@db/newsbot?sslmode=require", "s3cret", false},
+		{"password parameter", "postgresql://db/newsbot?password=s3cret&user=u", "postgresql://db/newsbot?password=<secret>&user=u", "s3cret", false},
 		{"unparseable", "postgres://newsbot:s3cret@db:port/newsbot", "postgres://…", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, password, err := redactURL(tt.url)
+			got, password, err := splitPassword(tt.url)
 			if got != tt.want || password != tt.password || (err != nil) != tt.wantErr {
-				t.Errorf("redactURL(%q) = %q, %q, %v; want %q, %q, error %v", tt.url, got, password, err, tt.want, tt.password, tt.wantErr)
+				t.Errorf("splitPassword(%q) = %q, %q, %v; want %q, %q, error %v", tt.url, got, password, err, tt.want, tt.password, tt.wantErr)
 			}
 			if err != nil && strings.Contains(err.Error(), "s3cret") {
-				t.Errorf("redactURL error %q shows the password", err)
+				t.Errorf("splitPassword error %q shows the password", err)
 			}
 		})
 	}

@@ -35,7 +35,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, usageError(err)
 	}
-	st, err := store.Open(ctx, cfg.Store)
+	st, err := store.Open(ctx, cfg.Store.Value())
 	if err != nil {
 		return nil, err
 	}
@@ -109,4 +109,48 @@ var _ digest.Journal = (*store.Store)(nil)
 // deliverer posts with poster and records deliveries in the store.
 func (a *app) deliverer(poster digest.Poster) *digest.Deliverer {
 	return &digest.Deliverer{Poster: poster, Marker: a.store, Journal: a.store, Now: a.now}
+}
+
+// poll runs one poll cycle and logs what it did; with alerts, it then
+// delivers the alerts of what it matched.
+func (a *app) poll(ctx context.Context, alerts bool) (pipeline.PollStats, error) {
+	start := a.now()
+	stats, err := a.pipeline.Poll(ctx, pipeline.PollOptions{})
+	if err != nil {
+		return stats, err
+	}
+	a.logPoll(stats, a.now().Sub(start))
+	if alerts {
+		// What the alerts could not deliver stays pending for the digest.
+		if err := a.deliverAlerts(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("alerts", "error", err)
+		}
+	}
+	return stats, nil
+}
+
+// profilesPath is the profile file or directory to watch; "" for the
+// built-in profiles, which never change.
+func (a *app) profilesPath() string {
+	if a.cfg.Profiles == "" {
+		return ""
+	}
+	return a.cfg.Resolve(a.cfg.Profiles)
+}
+
+// reloadProfiles reads the profiles again and puts them in force if they are
+// valid; an invalid edit keeps the old profiles running.
+func (a *app) reloadProfiles(context.Context) (int, error) {
+	m, err := a.cfg.LoadProfiles()
+	if err != nil {
+		return 0, err
+	}
+	a.matcher.Store(m)
+	return len(m.Profiles()), nil
+}
+
+// ready reports whether the store answers, for /readyz.
+func (a *app) ready(ctx context.Context) error {
+	_, err := a.store.CountItems(ctx)
+	return err
 }

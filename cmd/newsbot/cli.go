@@ -13,6 +13,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -147,6 +148,16 @@ func (e *env) loadConfig() (*config.Config, error) {
 		return nil, usageError(err)
 	}
 	return cfg, nil
+}
+
+// openStore opens the configured store, applying any pending migration; the
+// caller must Close it.
+func (e *env) openStore(ctx context.Context) (*store.Store, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, cfg.Store.Value())
 }
 
 // isTerminal reports whether w is a terminal, for progress display.

@@ -19,8 +19,8 @@ import (
 type testCmd struct {
 	Profiles string   `help:"Profile file or directory to test (default: the configured profiles)." placeholder:"PATH"`
 	Diff     string   `help:"Compare with these profiles and show only what the edit adds (+) and drops (-). 'live' means the configured profiles." placeholder:"OLD.yaml|live"`
-	Text     []string `help:"Match this text instead of stored items (first line is the title). Repeatable."`
-	File     []string `help:"Match this file instead of stored items (first line is the title, the rest the body). Repeatable." type:"existingfile"`
+	Text     []string `help:"Match this text instead of stored items (first line is the title). Repeatable; commas are part of the text." sep:"none"`
+	File     []string `help:"Match this file instead of stored items (first line is the title, the rest the body). Repeatable." type:"existingfile" sep:"none"`
 	Days     int      `help:"Match the stored items published in the last N days." default:"7"`
 	Profile  string   `help:"Only this profile." placeholder:"NAME"`
 	Format   string   `help:"Output: text or json (JSON Lines)." default:"text" enum:"text,json"`
@@ -159,7 +159,7 @@ func (c *testCmd) items(ctx context.Context, e *env, cfg *config.Config) ([]test
 	if c.Days < 1 {
 		return nil, usageError(fmt.Errorf("--days must be at least 1"))
 	}
-	st, err := store.Open(ctx, cfg.Store)
+	st, err := store.Open(ctx, cfg.Store.Value())
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,8 @@ func TestProfileTest(t *testing.T) {
 		{"text", []string{"test", "--text", "DRDO flight-tests glide bomb\nThe Defence Research and Development Organisation said"},
 			[]string{"DRDO     «DRDO» flight-tests", "«Defence Research and Development Organisation» said", "1 of 1 items matched"}, nil},
 		{"no match", []string{"test", "--text", "Public trust in institutions falls"}, []string{"0 of 1 items matched"}, []string{"TRUST "}},
+		{"text with commas is one item", []string{"test", "--text", "India, US, Japan hold talks, DRDO says\nThe Defence Research and Development Organisation, in Delhi, said"},
+			[]string{"India, US, Japan hold talks, «DRDO» says", "1 of 1 items matched"}, []string{"of 2 items", "of 4 items"}},
 		{"file", []string{"test", "--file", seed}, []string{"JTG", "DRDO", "1 of 1 items matched"}, []string{"tariffs", "INDUS-X"}},
 		{"one profile", []string{"test", "--profile", "JTG", "--file", seed}, []string{"JTG"}, []string{"  DRDO "}},
 		{"diff", []string{"test", "--profiles", edited, "--diff", old,

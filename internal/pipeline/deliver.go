@@ -50,12 +50,10 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 	if err := p.hold.check(p.Now()); err != nil {
 		return err
 	}
-	var errs []error
 	ran, err := p.waitLock(ctx, func(ctx context.Context) error {
 		busy, err := p.recover(ctx, d)
 		if err != nil {
-			errs = append(errs, err)
-			return nil
+			return err
 		}
 		seen := map[[2]string]bool{}
 		for round := 0; round < maxRounds; round++ {
@@ -70,24 +68,24 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 				break
 			}
 			if err := p.deliver(ctx, d, ds, opts); err != nil {
-				errs = append(errs, fmt.Errorf("pipeline: some digests were not delivered; they stay pending for the next run: %w", err))
-				return nil
+				return fmt.Errorf("some digests were not delivered; they stay pending for the next run: %w", err)
 			}
 			for _, dg := range ds {
 				busy = append(busy, dg.Channel)
 			}
 		}
 		if opts.PostEmpty {
-			errs = append(errs, p.postQuietDays(ctx, d.Poster, busy, opts))
+			return p.postQuietDays(ctx, d.Poster, busy, opts)
 		}
 		return nil
 	})
 	if err != nil {
-		errs = append(errs, fmt.Errorf("pipeline: deliver digests: %w", err))
-	} else if !ran {
+		return fmt.Errorf("pipeline: deliver digests: %w", err)
+	}
+	if !ran {
 		p.Log.Warn("another newsbot is still delivering digests; leaving them to it", "waited", p.lockWait())
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // fresh reports whether ds carry an entry (profile and item) not in seen,
@@ -140,6 +138,91 @@ func (p *Pipeline) lockWait() time.Duration {
 	return p.LockWait
 }
 
+// DeliverAlerts posts the pending matches of the profiles whose alert is
+// "immediate" at once, one message per channel, under the delivery lock (see
+// DeliverDigests); when another replica holds it, the alerts wait for the
+// next poll. A channel that got an alert less than AlertInterval ago, from
+// any replica or an earlier run (the store records it), is left out: its
+// matches wait for the next poll or the digest. An alert counts as the
+// channel's message of the day, so it gets no quiet-day line. With
+// RepeatAlerts the alerted matches stay pending, and the day's digest
+// repeats them. d is as for DeliverDigests. An alert that fails stays
+// pending; the error joins every failure, and the store's.
+func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts digest.Options) error {
+	alerting := map[string]bool{}
+	for _, pi := range p.Matcher().Profiles() {
+		if pi.Alert == "immediate" {
+			alerting[pi.Name] = true
+		}
+	}
+	if len(alerting) == 0 {
+		return nil
+	}
+	if err := p.hold.check(p.Now()); err != nil {
+		return err
+	}
+	opts = p.DigestOptions(opts)
+	_, err := p.Store.TryLock(ctx, deliveryLock, func(ctx context.Context) error {
+		busy, err := p.recover(ctx, d)
+		if err != nil {
+			return err
+		}
+		now := p.Now()
+		var errs []error
+		for _, ch := range busy {
+			if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
+				errs = append(errs, fmt.Errorf("recording the day's digest: %w", err))
+			}
+		}
+		entries, err := p.Alerts(ctx, alerting)
+		if err != nil {
+			return err
+		}
+		last, err := p.Store.LastAlerts(ctx)
+		if err != nil {
+			return err
+		}
+		byChannel := map[string][]digest.Entry{}
+		for _, e := range entries {
+			if at, ok := last[e.Channel]; ok && now.Sub(at) < p.AlertInterval {
+				continue
+			}
+			byChannel[e.Channel] = append(byChannel[e.Channel], e)
+		}
+		for _, ch := range slices.Sorted(maps.Keys(byChannel)) {
+			msgs := digest.RenderAlert(byChannel[ch], opts)
+			if p.RepeatAlerts {
+				// The alert completes no entry's delivery: the digest
+				// repeats them.
+				for i := range msgs {
+					msgs[i].ItemIDs = nil
+				}
+			}
+			if err := d.Deliver(ctx, digest.Digest{Profile: "alerts", Channel: ch}, msgs); err != nil {
+				p.Log.Error("alert not delivered; it stays pending", "channel", ch, "error", err)
+				errs = append(errs, err)
+				p.hold.note(err, p.Now())
+				if _, down := digest.Unavailable(err); down {
+					break // Slack is unavailable: the other alerts wait too
+				}
+				continue
+			}
+			p.Log.Info("alert delivered", "channel", ch, "entries", len(byChannel[ch]))
+			if err := p.Store.RecordAlert(ctx, ch, now); err != nil {
+				errs = append(errs, err)
+			}
+			if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
+				errs = append(errs, fmt.Errorf("recording the day's alert: %w", err))
+			}
+		}
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		return fmt.Errorf("pipeline: deliver alerts: %w", err)
+	}
+	return nil
+}
+
 // recover finishes the deliveries that a crash or a shutdown left open (see
 // digest.Deliverer.Recover), before anything new is rendered, so that no
 // entry of an open plan is rendered into a second message. It returns the
@@ -156,7 +239,7 @@ func (p *Pipeline) recover(ctx context.Context, d *digest.Deliverer) ([]string, 
 		}
 	}
 	if open > 0 {
-		return nil, fmt.Errorf("pipeline: %d interrupted deliveries not finished; everything stays pending for the next run: %w", open, err)
+		return nil, fmt.Errorf("%d interrupted deliveries not finished; everything stays pending for the next run: %w", open, err)
 	}
 	var channels []string
 	for _, pl := range done {
@@ -180,7 +263,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, deli
 		// A channel that got a digest today is not quiet today.
 		busy[ch] = true
 		if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: recording the day's digest: %w", err))
+			errs = append(errs, fmt.Errorf("recording the day's digest: %w", err))
 		}
 	}
 	for _, ch := range slices.Sorted(maps.Keys(opts.ChannelProfiles)) {
@@ -189,7 +272,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, deli
 		}
 		first, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: quiet-day line for %s: %w", ch, err))
+			errs = append(errs, fmt.Errorf("quiet-day line for %s: %w", ch, err))
 			continue
 		}
 		if !first {
@@ -198,7 +281,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, deli
 		if _, err := poster.Post(ctx, ch, digest.RenderEmpty(ch, now, opts), ""); err != nil {
 			p.Log.Warn("quiet-day line not posted", "channel", ch, "error", err)
 			p.hold.note(err, now)
-			errs = append(errs, fmt.Errorf("pipeline: quiet-day line for %s: %w", ch, err))
+			errs = append(errs, fmt.Errorf("quiet-day line for %s: %w", ch, err))
 		}
 	}
 	return errors.Join(errs...)

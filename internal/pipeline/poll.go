@@ -21,10 +21,10 @@ import (
 )
 
 // Backoff bounds for a feed that keeps failing: the first retry waits
-// BackoffBase, each further failure doubles it, up to BackoffCap.
+// FeedBackoffBase, each further failure doubles it, up to FeedBackoffCap.
 const (
-	BackoffBase = 15 * time.Minute
-	BackoffCap  = 4 * time.Hour
+	FeedBackoffBase = 15 * time.Minute
+	FeedBackoffCap  = 4 * time.Hour
 	// maxHint caps how far a feed's own hints (Cache-Control, TTL,
 	// Retry-After) may push its next poll.
 	maxHint = 24 * time.Hour
@@ -116,8 +116,8 @@ type PollStats struct {
 	NewMatches []store.Match
 }
 
-// outcome is one feed's poll, matched in the fetch worker that polled it.
-type outcome struct {
+// feedPoll is one feed's poll, matched in the fetch worker that polled it.
+type feedPoll struct {
 	result store.PollResult
 	err    error
 	res    *feeds.Result
@@ -153,7 +153,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 	round := max(8*p.Poller.Concurrency, 256)
 	m := p.Matcher()
 	channels := p.channels(m)
-	results := make(chan outcome, 2*batchFeeds)
+	results := make(chan feedPoll, 2*batchFeeds)
 	var claimErr error
 	claimedAll := 0
 	go func() {
@@ -177,7 +177,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 				reqs = append(reqs, r)
 			}
 			p.Poller.Poll(ctx, reqs, func(r feeds.Request, res *feeds.Result, err error) {
-				results <- p.outcome(r, states[r.URL], res, err, m, channels)
+				results <- p.feedPoll(r, states[r.URL], res, err, m, channels)
 			})
 		}
 	}()
@@ -204,11 +204,11 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 		stats.NewMatches = append(stats.NewMatches, saved.NewMatches...)
 		batch, items = batch[:0], 0
 	}
-	for o := range results {
+	for fp := range results {
 		done++
-		p.count(ctx, o, &stats)
-		batch = append(batch, o.result)
-		items += len(o.result.Items)
+		p.report(ctx, fp, &stats)
+		batch = append(batch, fp.result)
+		items += len(fp.result.Items)
 		if len(batch) >= batchFeeds || items >= batchItems || len(results) == 0 {
 			flush()
 		}
@@ -232,33 +232,54 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 	return stats, nil
 }
 
-// outcome turns one fetch into the feed's new state, its items and their
-// matches. It runs in the fetching goroutine; m is safe for concurrent use.
-func (p *Pipeline) outcome(r feeds.Request, st store.FeedState, res *feeds.Result, err error, m *matcher.Matcher, channels map[string]string) outcome {
+// feedPoll turns one fetch into the feed's poll: its next state (see
+// nextState) and, when the feed sent content, its items and the matches of
+// its recent ones. It runs in the fetching goroutine; m is safe for
+// concurrent use.
+func (p *Pipeline) feedPoll(r feeds.Request, st store.FeedState, res *feeds.Result, err error, m *matcher.Matcher, channels map[string]string) feedPoll {
 	now := p.Now()
-	st.URL = r.URL
-	if r.Name != "" {
-		st.Name = r.Name
-	}
-	o := outcome{err: err, res: res}
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			// Shutting down, not the feed's fault: its state stays as it
-			// was, and saving it ends the lease.
-			o.result.State = st
-			return o
-		}
-		st.ConsecutiveFailures++
-		st.LastError = err.Error()
-		st.LastErrorAt = now
-		st.NextPoll = now.Add(backoff(st.ConsecutiveFailures, retryAfter(err)))
-		o.result.State = st
-		return o
+	fp := feedPoll{err: err, res: res}
+	fp.result.State = p.nextState(r, st, res, err, now)
+	if err != nil || res.NotModified {
+		return fp
 	}
 	cutoff := now.Add(-p.Window)
 	if !st.LastSuccess.IsZero() && st.LastSuccess.Add(-p.Window).Before(cutoff) {
 		// After downtime, items published since the last success still count.
 		cutoff = st.LastSuccess.Add(-p.Window)
+	}
+	var recent []feeds.Item
+	for _, it := range res.Items {
+		if it.Published.IsZero() || !it.Published.Before(cutoff) {
+			recent = append(recent, it)
+		}
+	}
+	fp.result.Items = res.Items
+	// Matching every recent item costs microseconds; the store keeps only
+	// the matches of items it had not seen.
+	fp.result.Matches = matchItems(m, recent, channels, now)
+	return fp
+}
+
+// nextState returns the feed's health after a fetch at now: its failures
+// and back-off after an error, its next poll and cache validators after a
+// success.
+func (p *Pipeline) nextState(r feeds.Request, st store.FeedState, res *feeds.Result, err error, now time.Time) store.FeedState {
+	st.URL = r.URL
+	if r.Name != "" {
+		st.Name = r.Name
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			// Shutting down, not the feed's fault: its state stays as it
+			// was, and saving it ends the lease.
+			return st
+		}
+		st.ConsecutiveFailures++
+		st.LastError = err.Error()
+		st.LastErrorAt = now
+		st.NextPoll = now.Add(backoff(st.ConsecutiveFailures, retryAfter(err)))
+		return st
 	}
 	st.ConsecutiveFailures = 0
 	st.LastError = ""
@@ -277,31 +298,20 @@ func (p *Pipeline) outcome(r feeds.Request, st store.FeedState, res *feeds.Resul
 		if st.Name == "" {
 			st.Name = res.Title
 		}
-		o.result.Items = res.Items
-		var recent []feeds.Item
-		for _, it := range res.Items {
-			if it.Published.IsZero() || !it.Published.Before(cutoff) {
-				recent = append(recent, it)
-			}
-		}
-		// Matching every recent item costs microseconds; the store keeps
-		// only the matches of items it had not seen.
-		o.result.Matches = matchItems(m, recent, channels, now)
 	}
-	o.result.State = st
-	return o
+	return st
 }
 
-// count logs one feed's outcome and adds it to stats.
-func (p *Pipeline) count(ctx context.Context, o outcome, stats *PollStats) {
-	st := o.result.State
+// report logs a feed's failure and adds its poll to stats.
+func (p *Pipeline) report(ctx context.Context, fp feedPoll, stats *PollStats) {
+	st := fp.result.State
 	switch {
-	case o.err != nil && errors.Is(o.err, context.Canceled) && ctx.Err() != nil:
-	case o.err != nil:
+	case fp.err != nil && errors.Is(fp.err, context.Canceled) && ctx.Err() != nil:
+	case fp.err != nil:
 		stats.Failed++
-		p.Log.Warn("feed failed", "feed", feedLabel(st), "error", o.err,
+		p.Log.Warn("feed failed", "feed", feedLabel(st), "error", fp.err,
 			"failures", st.ConsecutiveFailures, "next_poll", st.NextPoll.Format(time.RFC3339))
-	case o.res.NotModified:
+	case fp.res.NotModified:
 		stats.NotModified++
 	}
 }
@@ -362,14 +372,14 @@ func matchItems(m *matcher.Matcher, items []feeds.Item, channels map[string]stri
 }
 
 // backoff returns how long to wait after the n-th consecutive failure:
-// exponential from BackoffBase up to BackoffCap, or longer if the server
+// exponential from FeedBackoffBase up to FeedBackoffCap, or longer if the server
 // asked for it with Retry-After (within a day).
 func backoff(n int, hint time.Duration) time.Duration {
-	d := BackoffBase
-	for i := 1; i < n && d < BackoffCap; i++ {
+	d := FeedBackoffBase
+	for i := 1; i < n && d < FeedBackoffCap; i++ {
 		d *= 2
 	}
-	d = min(d, BackoffCap)
+	d = min(d, FeedBackoffCap)
 	if hint > d {
 		d = min(hint, maxHint)
 	}

@@ -129,7 +129,7 @@ func TestPollWindowBackoffAndRecovery(t *testing.T) {
 		t.Fatalf("failing poll: %+v, %v", stats, err)
 	}
 	st, _ := p.Store.FeedState(ctx, srv.URL)
-	if st.ConsecutiveFailures != 1 || st.LastError == "" || !st.NextPoll.Equal(now.Add(BackoffBase)) {
+	if st.ConsecutiveFailures != 1 || st.LastError == "" || !st.NextPoll.Equal(now.Add(FeedBackoffBase)) {
 		t.Fatalf("state after failure: %+v", st)
 	}
 	now = now.Add(5 * time.Minute)

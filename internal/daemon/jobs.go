@@ -1,0 +1,75 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/newsbot/newsbot/internal/pipeline"
+)
+
+// Poll registers the poll job: poll runs once at Start and then on spec (a
+// cron expression or @every), and its stats feed the poll metrics. The
+// error is for the cycle as a whole (the store, ctx); it is logged, and the
+// next tick tries again. Call it at most once, before Start.
+func (d *Daemon) Poll(spec string, poll func(context.Context) (pipeline.PollStats, error)) error {
+	d.poll = func(ctx context.Context) error {
+		stats, err := poll(ctx)
+		d.metrics.polls.Inc()
+		d.metrics.feedFailures.Add(float64(stats.Failed))
+		d.metrics.newItems.Add(float64(stats.NewItems))
+		d.metrics.newMatches.Add(float64(stats.Matches))
+		if err == nil {
+			d.metrics.lastPollOK.SetToCurrentTime()
+		}
+		return err
+	}
+	if _, err := d.sched.AddFunc(spec, d.runPoll); err != nil {
+		return fmt.Errorf("daemon: poll schedule %q: %w", spec, err)
+	}
+	return nil
+}
+
+func (d *Daemon) runPoll() {
+	d.job(func(ctx context.Context) {
+		if err := d.poll(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("poll failed", "error", err)
+		}
+	})
+}
+
+// Digest registers the digest job: deliver runs on spec, and its result
+// feeds the digest metrics. An error is logged; what was not delivered
+// stays pending for the next tick. Call it at most once, before Start.
+func (d *Daemon) Digest(spec string, deliver func(context.Context) error) error {
+	_, err := d.sched.AddFunc(spec, func() {
+		d.job(func(ctx context.Context) {
+			if err := deliver(ctx); err != nil {
+				d.metrics.digestRuns.WithLabelValues("failed").Inc()
+				if ctx.Err() == nil {
+					d.log.Error("digest cycle failed", "error", err)
+				}
+				return
+			}
+			d.metrics.digestRuns.WithLabelValues("ok").Inc()
+			d.metrics.lastDigestOK.SetToCurrentTime()
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("daemon: digest schedule %q: %w", spec, err)
+	}
+	return nil
+}
+
+// Interval returns the time between two ticks of spec after from, or zero
+// when spec does not parse: the pipeline's poll interval.
+func Interval(spec string, from time.Time) time.Duration {
+	s, err := cron.ParseStandard(spec)
+	if err != nil {
+		return 0
+	}
+	next := s.Next(from)
+	return s.Next(next).Sub(next)
+}
