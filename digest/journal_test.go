@@ -209,6 +209,9 @@ func TestRecoverEveryMessageOfADigest(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				go func() {
 					for len(stub.Posts()) < inFlight+1 {
+						if ctx.Err() != nil {
+							return
+						}
 						time.Sleep(5 * time.Millisecond)
 					}
 					cancel()

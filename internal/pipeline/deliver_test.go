@@ -474,8 +474,10 @@ func TestTwoOnceTogetherLeaveNothingPending(t *testing.T) {
 			r.slack.Enqueue(slackstub.Response{Delay: time.Second})
 			done := make(chan error, 1)
 			go func() { done <- a.DeliverDigests(ctx, r.deliverer(a), r.options(time.UTC, false)) }()
-			for len(r.slack.Posts()) == 0 {
-				time.Sleep(10 * time.Millisecond)
+			for deadline := time.Now().Add(20 * time.Second); len(r.slack.Posts()) == 0; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("A never posted")
+				}
 			}
 			// A is delivering item a; B stores item b and delivers.
 			r.publish(b, "b")
