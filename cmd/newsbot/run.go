@@ -40,11 +40,11 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	// Reload the profiles when their files change, or on SIGHUP.
 	d.Profiles(a.profilesPath(), a.reloadProfiles)
 
-	e.log.Info("newsbot running", "feeds", len(a.pipeline.Feeds), "profiles", len(a.matcher.Load().Profiles()),
-		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String())
 	if err := d.Start(ctx); err != nil {
 		return err
 	}
+	e.log.Info("newsbot running", "feeds", len(a.pipeline.Feeds), "profiles", len(a.matcher.Load().Profiles()),
+		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String())
 	<-ctx.Done()
 	return d.Close()
 }

@@ -506,3 +506,40 @@ func TestTwoOnceTogetherLeaveNothingPending(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliverWhileAnotherReplicaDelivers runs the digest and alert ticks
+// while another holds the delivery lock: they leave the work to it, and
+// what is pending stays pending.
+func TestDeliverWhileAnotherReplicaDelivers(t *testing.T) {
+	ctx := context.Background()
+	r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	p := r.pipeline(0)
+	p.LockWait = -1 // the lock is held until the ticks return: do not wait for it
+	r.publish(p, "a")
+	other := r.pipeline(0) // another replica on the same store
+	ran, err := other.Store.TryLock(ctx, deliveryLock, func(context.Context) error {
+		if err := p.DeliverAlerts(ctx, r.deliverer(p), r.options(time.UTC, true)); err != nil {
+			t.Errorf("DeliverAlerts: %v", err)
+		}
+		if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true)); err != nil {
+			t.Errorf("DeliverDigests: %v", err)
+		}
+		return nil
+	})
+	if err != nil || !ran {
+		t.Fatalf("TryLock = %v, %v", ran, err)
+	}
+	if n := len(r.slack.Posts()); n != 0 {
+		t.Errorf("%d messages posted while another replica held the lock", n)
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 2 {
+		t.Errorf("%d pending, want both matches left for the lock's holder", len(pending))
+	}
+	// Once the lock is free, this replica delivers.
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true)); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 0 {
+		t.Errorf("%d pending after the lock was freed", len(pending))
+	}
+}

@@ -1,7 +1,10 @@
 // Package pipeline runs newsbot's cycles over the packages that do the work:
 // a poll cycle (feeds → store → matcher → store), a re-match over stored items
-// for backfill, and a digest cycle (store → digest → Slack → store). It holds
-// no configuration of its own: the command wires it from config.
+// for backfill, and the digest tick (store → digest → Slack → store):
+// DeliverDigests with the quiet-day line, and DeliverAlerts with its
+// per-channel rate limit, both under one delivery lock so that replicas
+// deliver once. It holds no configuration of its own: the command wires its
+// fields from config.
 package pipeline
 
 import (
