@@ -45,6 +45,10 @@ type Message struct {
 	Reply bool
 	// Channel is the channel the message is for.
 	Channel string
+	// ID identifies the message in Slack: SlackPoster tags the post with it
+	// (message metadata) so that it can be found again after a crash. The
+	// Deliverer sets it; a message without one is posted untagged.
+	ID string
 }
 
 // Render turns a digest into one or more messages within Slack's limits

@@ -75,8 +75,9 @@ CREATE TABLE locks (
 	expires BIGINT NOT NULL
 );
 `,
-	// 3: the journal of messages in flight (Begin, Finish in outbox.go): a
-	// message is unfinished from begun until finished is set.
+	// 3: the journal of messages in flight, one message at a time (retired
+	// by step 5): a message was unfinished from begun until finished was
+	// set.
 	`
 CREATE TABLE outbox (
 	message_id TEXT PRIMARY KEY,
@@ -128,6 +129,31 @@ ALTER TABLE items ADD COLUMN text_gz BYTEA;
 ALTER TABLE items ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN source_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN published_feed BIGINT;
+`,
+	// 8: the journal of delivery plans (journal.go): every message of a
+	// digest, recorded before the first is posted, so that a run after a
+	// crash finishes the digest as planned. A plan is open until closed is
+	// set; a message is attempted from attempted on, and delivered once ref
+	// is set. The outbox table of step 3 is no longer written.
+	`
+CREATE TABLE delivery_plans (
+	plan_id TEXT PRIMARY KEY,
+	profile TEXT NOT NULL,
+	channel TEXT NOT NULL,
+	planned BIGINT NOT NULL,
+	closed  BIGINT
+);
+CREATE INDEX delivery_plans_open ON delivery_plans (planned) WHERE closed IS NULL;
+
+CREATE TABLE delivery_messages (
+	plan_id    TEXT NOT NULL REFERENCES delivery_plans (plan_id),
+	seq        INTEGER NOT NULL,
+	message_id TEXT NOT NULL,
+	body       TEXT NOT NULL,
+	attempted  BIGINT,
+	ref        TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (plan_id, seq)
+);
 `,
 }
 

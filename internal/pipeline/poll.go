@@ -69,8 +69,15 @@ type Pipeline struct {
 	// replica that dies mid-cycle frees its feeds when it runs out
 	// (default DefaultLease). It must cover a whole cycle: see LeaseFor.
 	Lease time.Duration
-	Now   func() time.Time
-	Log   *slog.Logger
+	// LockWait is how long DeliverDigests waits for another process's
+	// delivery to end before leaving the digests to it (default
+	// DefaultLockWait; negative: it does not wait).
+	LockWait time.Duration
+	Now      func() time.Time
+	Log      *slog.Logger
+
+	// hold is when Slack, rate limiting, asked this process to come back.
+	hold slackHold
 }
 
 // DefaultLease is how long a replica holds the feeds it claimed for a poll.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsbot/newsbot/internal/slackstub"
 	"github.com/slack-go/slack"
@@ -229,5 +230,52 @@ func TestServerLiveMentionsScansTextAndMrkdwn(t *testing.T) {
 	}
 	if got := s.LiveMentions(); len(got) != 2 {
 		t.Fatalf("got %q, want <!here> and <@U1>", got)
+	}
+}
+
+// TestScriptedServeDelayAndRefusedReads: Serve passes a request through, a
+// Delay records the post before its late answer (so a client that gives up
+// leaves it posted), and RefuseReads answers every read with its code.
+func TestScriptedServeDelayAndRefusedReads(t *testing.T) {
+	s := slackstub.New(t)
+	s.Enqueue(slackstub.Response{Serve: true}, slackstub.Response{Delay: time.Minute})
+	c := client(s, s.Token())
+	if _, _, err := c.PostMessageContext(context.Background(), "C1", slack.MsgOptionText("first", false)); err != nil {
+		t.Fatalf("served post: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, _, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("late", false)); err == nil {
+		t.Fatal("the delayed post answered before its delay")
+	}
+	if posts := s.Posts(); len(posts) != 2 || posts[1].Text != "late" {
+		t.Fatalf("posts = %+v, want the delayed one recorded", posts)
+	}
+	if _, err := c.GetConversationHistoryContext(context.Background(), &slack.GetConversationHistoryParameters{ChannelID: "C1"}); err != nil {
+		t.Fatalf("history: %v", err)
+	}
+	s.RefuseReads("missing_scope")
+	for name, read := range map[string]func() error{
+		"history": func() error {
+			_, err := c.GetConversationHistoryContext(context.Background(), &slack.GetConversationHistoryParameters{ChannelID: "C1"})
+			return err
+		},
+		"replies": func() error {
+			_, _, _, err := c.GetConversationRepliesContext(context.Background(), &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: s.Posts()[0].TS})
+			return err
+		},
+		"list": func() error {
+			_, _, err := c.GetConversationsContext(context.Background(), &slack.GetConversationsParameters{})
+			return err
+		},
+	} {
+		var se slack.SlackErrorResponse
+		if err := read(); !errors.As(err, &se) || se.Err != "missing_scope" {
+			t.Errorf("%s with reads refused = %v, want missing_scope", name, err)
+		}
+	}
+	s.RefuseReads("")
+	if _, err := c.GetConversationHistoryContext(context.Background(), &slack.GetConversationHistoryParameters{ChannelID: "C1"}); err != nil {
+		t.Errorf("history after reads are allowed again: %v", err)
 	}
 }
