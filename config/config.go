@@ -58,6 +58,11 @@ type Config struct {
 	Location *time.Location `yaml:"-"`
 	// root is the parsed document, kept to position later errors.
 	root *yaml.Node
+	// fromEnv names the environment variables that supplied settings the
+	// file left out (see envVars); storeFromEnv is set when NEWSBOT_STORE
+	// did, so the store is not resolved against the file's directory.
+	fromEnv      []string
+	storeFromEnv bool
 }
 
 // Schedule holds the two cron schedules, in standard five-field syntax.
@@ -191,6 +196,7 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 		errs = append(errs, yamlpos.DecodeNode(file, root, cfg)...)
 		cfg.root = root
 	}
+	cfg.applyEnv(getenv)
 	switch err := cfg.validate().(type) {
 	case nil:
 	case yamlpos.List:
@@ -212,6 +218,7 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		if os.IsNotExist(err) && path == DefaultPath {
 			cfg := Default()
+			cfg.applyEnv(os.LookupEnv)
 			if err := cfg.validate(); err != nil {
 				return nil, err
 			}
@@ -229,7 +236,20 @@ func Load(path string) (*Config, error) {
 	if err := errs.Capped(MaxErrors).Err(); err != nil {
 		return nil, err
 	}
+	cfg.resolveStore()
 	return cfg, nil
+}
+
+// resolveStore makes a relative SQLite path in the file relative to the
+// file's directory, as every other path is. A PostgreSQL URL, an absolute
+// path, a path from NEWSBOT_STORE (relative to the working directory, as
+// the shell that set it sees it) and the default (newsbot.db in the
+// working directory, when the file has no store key) are left as they are.
+func (c *Config) resolveStore() {
+	if c.storeFromEnv || findNode(c.root, "store") == nil {
+		return
+	}
+	c.Store = NewStoreLocation(c.Resolve(c.Store.Value()))
 }
 
 // Resolve returns p relative to the configuration file's directory, unless p
@@ -391,7 +411,7 @@ func (c *Config) validate() error {
 		}
 	}
 	if c.Slack.Token.Value() != "" && c.Slack.WebhookURL.Value() != "" {
-		bad("slack.token and slack.webhook_url are both set; choose one", nil, "slack", "webhook_url")
+		bad("%s and %s are both set; choose one", []any{c.envKey("slack", "token"), c.envKey("slack", "webhook_url")}, "slack", "webhook_url")
 	}
 	if c.Slack.Token.Value() != "" && strings.TrimSpace(c.Slack.Channel) == "" {
 		bad("slack.channel is empty; name the default channel, such as \"#india-us-watch\"", nil, "slack", "channel")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +23,9 @@ type app struct {
 	store    *store.Store
 	matcher  atomic.Pointer[matcher.Matcher]
 	pipeline *pipeline.Pipeline
+	// nowhereOnce makes the warning that Slack is not configured appear
+	// once per process.
+	nowhereOnce sync.Once
 }
 
 // openApp loads the configuration and profiles and opens the store.

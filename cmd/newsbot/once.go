@@ -16,6 +16,9 @@ func (c *onceCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	defer a.Close()
+	if !c.DryRun {
+		a.warnNowhereToPost()
+	}
 	if _, err := a.poll(ctx, !c.DryRun); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	defer a.Close()
+	a.warnNowhereToPost()
 	d := daemon.New(daemon.Options{Location: a.cfg.Location, Log: e.log})
 	defer d.Close()
 
@@ -44,7 +45,8 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	e.log.Info("newsbot running", "feeds", len(a.pipeline.Feeds), "profiles", len(a.matcher.Load().Profiles()),
-		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String())
+		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String(),
+		"from_env", a.cfg.FromEnv())
 	<-ctx.Done()
 	return d.Close()
 }
