@@ -117,13 +117,14 @@ func (a *app) deliverer(poster digest.Poster) *digest.Deliverer {
 
 // poll runs one poll cycle and logs what it did; with alerts, it then
 // delivers the alerts of what it matched.
-func (a *app) poll(ctx context.Context, alerts bool) (pipeline.PollStats, error) {
+// With force, it polls every feed, ignoring back-off and cache hints.
+func (a *app) poll(ctx context.Context, alerts, force bool) (pipeline.PollStats, error) {
 	start := a.now()
-	stats, err := a.pipeline.Poll(ctx, pipeline.PollOptions{})
+	stats, err := a.pipeline.Poll(ctx, pipeline.PollOptions{All: force})
 	if err != nil {
 		return stats, err
 	}
-	a.logPoll(stats, a.now().Sub(start))
+	a.logPoll(stats, a.now().Sub(start), a.cfg.Location)
 	if alerts {
 		// What the alerts could not deliver stays pending for the digest.
 		if err := a.deliverAlerts(ctx); err != nil && ctx.Err() == nil {

@@ -55,7 +55,7 @@ func (c *backfillCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	e.logPoll(stats, e.now().Sub(now))
+	e.logPoll(stats, e.now().Sub(now), a.cfg.Location)
 
 	var progress func(int)
 	if tty {

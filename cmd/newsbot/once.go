@@ -5,6 +5,7 @@ import (
 )
 
 type onceCmd struct {
+	Force bool `help:"Poll every feed now, ignoring back-off after failures and the feeds' own cache hints."`
 	outputFlags
 }
 
@@ -19,7 +20,7 @@ func (c *onceCmd) Run(ctx context.Context, e *env) error {
 	if !c.DryRun {
 		a.warnNowhereToPost()
 	}
-	if _, err := a.poll(ctx, !c.DryRun); err != nil {
+	if _, err := a.poll(ctx, !c.DryRun, c.Force); err != nil {
 		return err
 	}
 	return a.deliverPending(ctx, c.DryRun, c.Format)

@@ -26,7 +26,7 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	// Poll on schedule.poll, alerts right after each poll.
 	a.pipeline.Interval = daemon.Interval(a.cfg.Schedule.Poll, e.now())
 	if err := d.Poll(a.cfg.Schedule.Poll, func(ctx context.Context) (pipeline.PollStats, error) {
-		return a.poll(ctx, true)
+		return a.poll(ctx, true, false)
 	}); err != nil {
 		return usageError(fmt.Errorf("schedule.poll: %w", err))
 	}
