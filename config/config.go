@@ -50,6 +50,10 @@ type Config struct {
 	Slack    Slack  `yaml:"slack"`
 	Digest   Digest `yaml:"digest"`
 	HTTP     HTTP   `yaml:"http"`
+	// LogFormat is how logs are written: "text" (the default, for a
+	// terminal) or "json" (one object per line, for a log collector). The
+	// --log-format flag overrides it.
+	LogFormat string `yaml:"log_format"`
 
 	// File is the file the configuration was read from ("" for the embedded
 	// defaults). Relative paths in the file resolve against its directory.
@@ -424,6 +428,9 @@ func (c *Config) validate() error {
 	}
 	if c.Digest.AlertInterval < 0 {
 		bad("digest.alert_interval must not be negative", nil, "digest", "alert_interval")
+	}
+	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log_format %q is not text or json", []any{c.LogFormat}, "log_format")
 	}
 	return errs.Err()
 }
