@@ -10,6 +10,7 @@ import (
 	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
+	"github.com/newsbot/newsbot/internal/daemon"
 	"github.com/newsbot/newsbot/internal/pipeline"
 	"github.com/newsbot/newsbot/matcher"
 	"github.com/newsbot/newsbot/store"
@@ -23,6 +24,9 @@ type app struct {
 	store    *store.Store
 	matcher  atomic.Pointer[matcher.Matcher]
 	pipeline *pipeline.Pipeline
+	// metrics are the Prometheus series that run serves and once writes
+	// with --metrics-file.
+	metrics *daemon.Metrics
 	// nowhereOnce makes the warning that Slack is not configured appear
 	// once per process.
 	nowhereOnce sync.Once
@@ -43,7 +47,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{env: e, cfg: cfg, store: st}
+	a := &app{env: e, cfg: cfg, store: st, metrics: daemon.NewMetrics(version)}
 	a.matcher.Store(m)
 	reqs := make([]feeds.Request, 0, len(cfg.Feeds))
 	for _, f := range cfg.Feeds {
@@ -99,11 +103,71 @@ func (a *app) poster() digest.Poster {
 	client := &http.Client{Timeout: 30 * time.Second}
 	switch {
 	case a.cfg.Slack.Token.Value() != "":
-		return digest.NewSlackPoster(a.cfg.Slack.Token.Value(), a.cfg.Slack.APIURL, client)
+		p := digest.NewSlackPoster(a.cfg.Slack.Token.Value(), a.cfg.Slack.APIURL, client)
+		return countingFinder{countingPoster{p, a.metrics}, p}
 	case a.cfg.Slack.WebhookURL.Value() != "":
-		return digest.NewWebhookPoster(a.cfg.Slack.WebhookURL.Value(), client)
+		return countingPoster{digest.NewWebhookPoster(a.cfg.Slack.WebhookURL.Value(), client), a.metrics}
 	}
 	return nil
+}
+
+// countingPoster counts the failed posts of a Poster by error type.
+type countingPoster struct {
+	digest.Poster
+	metrics *daemon.Metrics
+}
+
+// Post posts with the Poster and counts its error, if any.
+func (c countingPoster) Post(ctx context.Context, channel string, m digest.Message, threadTS string) (string, error) {
+	ref, err := c.Poster.Post(ctx, channel, m, threadTS)
+	if err != nil {
+		c.metrics.SlackError(err)
+	}
+	return ref, err
+}
+
+// countingFinder is a countingPoster that still finds messages, so the
+// Deliverer's crash recovery works through it.
+type countingFinder struct {
+	countingPoster
+	digest.Finder
+}
+
+var (
+	_ digest.Poster = countingFinder{}
+	_ digest.Finder = countingFinder{}
+)
+
+// updateGauges sets the gauges only the store knows: pending entries per
+// profile and failing feeds. A store error leaves them as they were, with
+// a warning: the cycle's work is done.
+func (a *app) updateGauges(ctx context.Context) {
+	counts, err := a.store.PendingCounts(ctx)
+	if err != nil {
+		a.log.Warn("metrics: pending entries not updated", "error", err)
+	} else {
+		var profiles []string
+		for _, p := range a.matcher.Load().Profiles() {
+			profiles = append(profiles, p.Name)
+		}
+		a.metrics.SetPending(profiles, counts)
+	}
+	states, err := a.store.FeedStates(ctx)
+	if err != nil {
+		a.log.Warn("metrics: failing feeds not updated", "error", err)
+		return
+	}
+	configured := make(map[string]bool, len(a.pipeline.Feeds))
+	for _, f := range a.pipeline.Feeds {
+		configured[f.URL] = true
+	}
+	failing := 0
+	for _, st := range states {
+		if configured[st.URL] && st.ConsecutiveFailures > 0 {
+			failing++
+		}
+	}
+	a.metrics.SetFailingFeeds(failing)
 }
 
 // The store journals messages in flight, so a crash never loses one and

@@ -20,18 +20,20 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	}
 	defer a.Close()
 	a.warnNowhereToPost()
-	d := daemon.New(daemon.Options{Location: a.cfg.Location, Log: e.log})
+	d := daemon.New(daemon.Options{Location: a.cfg.Location, Log: e.log, Metrics: a.metrics})
 	defer d.Close()
 
 	// Poll on schedule.poll, alerts right after each poll.
 	a.pipeline.Interval = daemon.Interval(a.cfg.Schedule.Poll, e.now())
 	if err := d.Poll(a.cfg.Schedule.Poll, func(ctx context.Context) (pipeline.PollStats, error) {
+		defer a.updateGauges(ctx)
 		return a.poll(ctx, true, false)
 	}); err != nil {
 		return usageError(fmt.Errorf("schedule.poll: %w", err))
 	}
 	// Deliver the digests on schedule.digest.
 	if err := d.Digest(a.cfg.Schedule.Digest, func(ctx context.Context) error {
+		defer a.updateGauges(ctx)
 		return a.deliverPending(ctx, false, "text")
 	}); err != nil {
 		return usageError(fmt.Errorf("schedule.digest: %w", err))
@@ -41,6 +43,8 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	// Reload the profiles when their files change, or on SIGHUP.
 	d.Profiles(a.profilesPath(), a.reloadProfiles)
 
+	// Every series is there before the first poll, the gauges too.
+	a.updateGauges(ctx)
 	if err := d.Start(ctx); err != nil {
 		return err
 	}

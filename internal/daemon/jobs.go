@@ -16,14 +16,9 @@ import (
 // next tick tries again. Call it at most once, before Start.
 func (d *Daemon) Poll(spec string, poll func(context.Context) (pipeline.PollStats, error)) error {
 	d.poll = func(ctx context.Context) error {
+		start := time.Now()
 		stats, err := poll(ctx)
-		d.metrics.polls.Inc()
-		d.metrics.feedFailures.Add(float64(stats.Failed))
-		d.metrics.newItems.Add(float64(stats.NewItems))
-		d.metrics.newMatches.Add(float64(stats.Matches))
-		if err == nil {
-			d.metrics.lastPollOK.SetToCurrentTime()
-		}
+		d.metrics.ObservePoll(stats, time.Since(start), err)
 		return err
 	}
 	if _, err := d.sched.AddFunc(spec, d.runPoll); err != nil {
@@ -46,15 +41,12 @@ func (d *Daemon) runPoll() {
 func (d *Daemon) Digest(spec string, deliver func(context.Context) error) error {
 	_, err := d.sched.AddFunc(spec, func() {
 		d.job(func(ctx context.Context) {
-			if err := deliver(ctx); err != nil {
-				d.metrics.digestRuns.WithLabelValues("failed").Inc()
-				if ctx.Err() == nil {
-					d.log.Error("digest cycle failed", "error", err)
-				}
-				return
+			start := time.Now()
+			err := deliver(ctx)
+			d.metrics.ObserveDigest(time.Since(start), err)
+			if err != nil && ctx.Err() == nil {
+				d.log.Error("digest cycle failed", "error", err)
 			}
-			d.metrics.digestRuns.WithLabelValues("ok").Inc()
-			d.metrics.lastDigestOK.SetToCurrentTime()
 		})
 	})
 	if err != nil {
