@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/newsbot/newsbot/internal/daemon"
 	"github.com/newsbot/newsbot/internal/slackstub"
 )
 
@@ -245,5 +246,35 @@ func TestOnceMetricsFile(t *testing.T) {
 	matches, _ := filepath.Glob(filepath.Join(h.dir, "newsbot.prom?*"))
 	if len(matches) > 0 {
 		t.Errorf("temporary files left behind: %v", matches)
+	}
+}
+
+// TestMetricsDocumented checks that the README's metrics table documents
+// every series newsbot registers, and that documentedSeries is that list.
+func TestMetricsDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := daemon.NewMetrics("test")
+	m.SetPending([]string{"p"}, nil) // a gauge per profile: none without profiles
+	mfs, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	registered := map[string]bool{}
+	for _, mf := range mfs {
+		registered[mf.GetName()] = true
+		if !strings.Contains(string(readme), "| `"+mf.GetName()) {
+			t.Errorf("the README's metrics table lacks %s", mf.GetName())
+		}
+	}
+	for _, name := range documentedSeries {
+		if !registered[name] {
+			t.Errorf("%s is documented but not registered", name)
+		}
+	}
+	if len(registered) != len(documentedSeries) {
+		t.Errorf("%d series registered, %d listed in documentedSeries", len(registered), len(documentedSeries))
 	}
 }
