@@ -26,6 +26,10 @@ import (
 	"github.com/newsbot/newsbot/internal/yamlpos"
 )
 
+// MinRetention is the shortest retention accepted: pruning items younger
+// than a week would forget items that feeds still serve.
+const MinRetention = Duration(7 * 24 * time.Hour)
+
 // DefaultPath is the configuration file used when --config is not given.
 const DefaultPath = "newsbot.yaml"
 
@@ -54,6 +58,11 @@ type Config struct {
 	// terminal) or "json" (one object per line, for a log collector). The
 	// --log-format flag overrides it.
 	LogFormat string `yaml:"log_format"`
+	// Retention is how long stored state is kept: items first seen longer
+	// ago, with their matches, and finished journal entries and marks older
+	// than that are pruned (daily by run, at the end of once). Pending
+	// matches and their items are never pruned. Default 180d.
+	Retention Duration `yaml:"retention"`
 
 	// File is the file the configuration was read from ("" for the embedded
 	// defaults). Relative paths in the file resolve against its directory.
@@ -124,7 +133,9 @@ type Digest struct {
 // HTTP configures the metrics and health endpoints of `newsbot run`.
 type HTTP struct {
 	// Listen is the address to serve /metrics, /healthz and /readyz on;
-	// empty disables the server.
+	// empty (the default) disables the server. The image and deploy/ use
+	// ":8417": not 9090, which is Prometheus's own port, nor 9091-9999,
+	// its Pushgateway's, Alertmanager's and the exporters' range.
 	Listen string `yaml:"listen"`
 }
 
@@ -146,6 +157,9 @@ func Default() *Config {
 		Slack:  Slack{APIURL: "https://slack.com/api/", Channel: "#india-us-watch"},
 		Digest: Digest{TopN: digest.DefaultTopN, Window: Duration(48 * time.Hour), PostEmpty: true, AlertInterval: Duration(5 * time.Minute)},
 		HTTP:   HTTP{Listen: ""},
+		// Retention keeps half a year: far longer than any digest window
+		// or usual backfill, and small enough to keep the store bounded.
+		Retention: Duration(180 * 24 * time.Hour),
 	}
 }
 
@@ -431,6 +445,9 @@ func (c *Config) validate() error {
 	}
 	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("log_format %q is not text or json", []any{c.LogFormat}, "log_format")
+	}
+	if c.Retention < MinRetention || c.Retention < 2*c.Digest.Window {
+		bad("retention must be at least 7d and at least twice digest.window, such as 180d", nil, "retention")
 	}
 	return errs.Err()
 }

@@ -99,6 +99,9 @@ func TestValidateErrors(t *testing.T) {
 		{"syntax", "feeds: [\n", []string{"f.yaml:1:1: invalid YAML"}},
 		{"wrong type", "fetch: {concurrency: many}\n", []string{"f.yaml:1:22: cannot use a str `many` into int"}},
 		{"unterminated env", "store: ${NOPE\n", []string{"f.yaml:1:8: unterminated ${"}},
+		{"retention too short", "retention: 2d\n", []string{"f.yaml:1:12: retention must be at least 7d"}},
+		{"retention under two windows", "retention: 10d\ndigest: {window: 6d}\n", []string{"f.yaml:1:12: retention must be at least 7d and at least twice digest.window"}},
+		{"retention not a duration", "retention: forever\n", []string{"f.yaml:1:12: invalid duration \"forever\""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +128,16 @@ func TestDefaults(t *testing.T) {
 	}
 	if len(cfg.Feeds) == 0 {
 		t.Error("no built-in feeds")
+	}
+	if got := time.Duration(cfg.Retention); got != 180*24*time.Hour {
+		t.Errorf("retention = %v, want 180d", got)
+	}
+	cfg, err = Parse("r.yaml", strings.NewReader("retention: 30d\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := time.Duration(cfg.Retention); got != 30*24*time.Hour {
+		t.Errorf("retention: 30d parsed as %v", got)
 	}
 	if _, err := cfg.LoadProfiles(); err != nil {
 		t.Fatalf("built-in profiles: %v", err)

@@ -28,6 +28,12 @@ type dialect struct {
 	// transaction is claiming; empty where a write transaction excludes
 	// every other.
 	skipLocked string
+	// reclaim gives the space freed by Prune back to the file system; nil
+	// where the server manages space itself (PostgreSQL's autovacuum
+	// makes it reusable).
+	reclaim func(ctx context.Context, db *sql.DB) error
+	// size returns the size of the database in bytes, cheaply (no scan).
+	size func(ctx context.Context, db querier) (int64, error)
 	// tryLock implements Store.TryLock.
 	tryLock func(ctx context.Context, s *Store, name string, fn func(context.Context) error) (bool, error)
 }

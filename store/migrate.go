@@ -93,6 +93,13 @@ CREATE TABLE channel_alerts (
 	at      BIGINT NOT NULL
 );
 `,
+	// 5: indexes for Prune: items by first-seen time, and matches by item
+	// (the primary key leads with the profile, so it cannot serve "the
+	// matches of this item").
+	`
+CREATE INDEX items_seen ON items (seen);
+CREATE INDEX matches_item ON matches (item_id);
+`,
 }
 
 // SchemaVersion is the schema version this newsbot writes.

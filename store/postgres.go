@@ -45,7 +45,12 @@ var postgresDialect = &dialect{
 		return err
 	},
 	skipLocked: "FOR UPDATE SKIP LOCKED",
-	tryLock:    tryLockAdvisory,
+	size: func(ctx context.Context, db querier) (int64, error) {
+		var n int64
+		err := db.QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+		return n, err
+	},
+	tryLock: tryLockAdvisory,
 }
 
 // isPostgresURL reports whether location names a PostgreSQL database.

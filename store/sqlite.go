@@ -21,7 +21,9 @@ var sqliteDialect = &dialect{
 	name:             "sqlite",
 	schemaVersion:    sqliteSchemaVersion,
 	setSchemaVersion: sqliteSetSchemaVersion,
-	prepare:          enableWAL,
+	prepare:          prepareSQLite,
+	reclaim:          reclaimSQLite,
+	size:             sqliteSize,
 	tryLock:          tryLockLease,
 }
 
@@ -68,6 +70,73 @@ func connPragmas() url.Values {
 // in the path is not read as the start of the parameters.
 func fileURI(path string, q url.Values) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// prepareSQLite readies the file: incremental auto-vacuum, so that Prune
+// can give space back, and write-ahead logging.
+func prepareSQLite(ctx context.Context, db *sql.DB) error {
+	if err := enableIncrementalVacuum(ctx, db); err != nil {
+		return err
+	}
+	return enableWAL(ctx, db)
+}
+
+// enableIncrementalVacuum switches the database to auto_vacuum=INCREMENTAL,
+// under which freed pages can be returned to the file system (see
+// reclaimSQLite). On a new database setting the pragma is enough; a database
+// created before newsbot did this (auto_vacuum=NONE) needs one VACUUM, which
+// rewrites the whole file: it runs once, at the first Open by a newsbot that
+// knows, takes the write lock while it runs, and needs free disk space about
+// the size of the file.
+func enableIncrementalVacuum(ctx context.Context, db *sql.DB) error {
+	const incremental = 2
+	var mode int
+	if err := db.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		return err
+	}
+	if mode == incremental {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+		return err
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		return err
+	}
+	if mode == incremental {
+		return nil // a new database
+	}
+	if _, err := db.ExecContext(ctx, "VACUUM"); err != nil {
+		return fmt.Errorf("vacuum to enable incremental auto-vacuum: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		return err
+	}
+	if mode != incremental {
+		return fmt.Errorf("auto_vacuum is %d after VACUUM, want %d (incremental)", mode, incremental)
+	}
+	return nil
+}
+
+// reclaimSQLite returns the free pages to the file system: the incremental
+// vacuum moves them to the end of the database and truncates it, and the
+// checkpoint writes that back from the WAL into the file and empties the WAL.
+// A checkpoint that readers keep from finishing is not an error: the next
+// one completes it.
+func reclaimSQLite(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, "PRAGMA incremental_vacuum"); err != nil {
+		return err
+	}
+	var busy, logPages, done int
+	return db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logPages, &done)
+}
+
+// sqliteSize returns the size of the database, page_count × page_size,
+// without reading it; the -wal file is not counted.
+func sqliteSize(ctx context.Context, db querier) (int64, error) {
+	var n int64
+	err := db.QueryRowContext(ctx, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()").Scan(&n)
+	return n, err
 }
 
 // enableWAL switches the database to write-ahead logging. The mode is stored

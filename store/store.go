@@ -19,6 +19,10 @@
 //
 // Every time is stored as UTC unix milliseconds, so times read back are in UTC
 // and truncated to the millisecond.
+//
+// The store stays bounded: Prune deletes what retention no longer needs,
+// never a pending entry. On SQLite, Open refuses a damaged file before
+// writing to it (PRAGMA quick_check); Check runs the full integrity check.
 package store
 
 import (
@@ -66,7 +70,10 @@ type Store struct {
 // and what to do. Errors never show a URL's password.
 //
 // Open refuses a database written by a newer newsbot with an error wrapping
-// ErrNewerSchema, and leaves such a database unchanged. Several processes may
+// ErrNewerSchema, and leaves such a database unchanged. On SQLite it first
+// runs PRAGMA quick_check, which reads the whole file, and refuses a damaged
+// one with an error wrapping ErrCorrupt, before anything writes to it
+// (PostgreSQL checks its own pages). Several processes may
 // Open one database at the same time: their migrations do not race. The
 // caller must Close the Store.
 func Open(ctx context.Context, location string) (*Store, error) {
@@ -98,6 +105,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, d: sqliteDialect, now: time.Now, w: w}
 
+	// Damage found now is reported before anything writes to the file.
+	if err := quickCheck(ctx, w, path); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if err := migrate(ctx, w, s.d, path); err != nil {
 		w.Close()
 		return nil, err

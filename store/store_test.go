@@ -179,6 +179,7 @@ func TestOpenSettings(t *testing.T) {
 		want   string
 	}{
 		{"journal mode", "journal_mode", "wal"},
+		{"incremental auto-vacuum", "auto_vacuum", "2"},
 		{"foreign keys", "foreign_keys", "1"},
 		{"synchronous normal", "synchronous", "1"},
 		{"busy timeout", "busy_timeout", fmt.Sprint(busyTimeout)},

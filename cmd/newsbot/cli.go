@@ -53,8 +53,9 @@ type cli struct {
 	Validate validateCmd `cmd:"" help:"Check the configuration and profiles; exit 2 with every error as file:line:col."`
 	Feeds    feedsCmd    `cmd:"" help:"Show each feed's health: last success, last error, failures, next poll."`
 	Migrate  migrateCmd  `cmd:"" help:"Create or upgrade the store's schema (also done on start-up) and exit."`
-	Store    storeCmd    `cmd:"" help:"Maintain the store: copy it to another (SQLite to PostgreSQL)."`
+	Store    storeCmd    `cmd:"" help:"Maintain the store: copy it to another (SQLite to PostgreSQL), show its stats, check its integrity."`
 	Test     testCmd     `cmd:"" help:"Show what profiles catch, before an edit goes live: on text, files or stored items; --diff shows what an edit adds and drops."`
+	Health   healthCmd   `cmd:"" help:"Ask the local daemon (GET /healthz on http.listen) whether it is alive: exit 0 or 1. The image's HEALTHCHECK."`
 }
 
 // env is what every command gets: the parsed globals, the output streams

@@ -38,6 +38,7 @@ var documentedSeries = []string{
 	"newsbot_pending_entries",
 	"newsbot_failing_feeds",
 	"newsbot_slack_errors_total",
+	"newsbot_store_size_bytes",
 }
 
 func parseMetrics(t *testing.T, r io.Reader) map[string]*dto.MetricFamily {
@@ -215,6 +216,12 @@ func TestOnceMetricsFile(t *testing.T) {
 		if v, ok := value(mfs, c.series[0], c.series[1:]...); !ok || v != c.want {
 			t.Errorf("%v = %v (present %v), want %v", c.series, v, ok, c.want)
 		}
+	}
+	if v, _ := value(mfs, "newsbot_store_size_bytes"); v <= 0 {
+		t.Errorf("store size = %v, want the file's size", v)
+	}
+	if !strings.Contains(errOut, "msg=pruned before=") {
+		t.Errorf("once did not prune at its end:\n%s", errOut)
 	}
 	pending := 0.0
 	for _, m := range mfs["newsbot_pending_entries"].GetMetric() {

@@ -42,5 +42,13 @@ func (c *onceCmd) Run(ctx context.Context, e *env) (err error) {
 	if !c.DryRun && a.poster() != nil {
 		a.metrics.ObserveDigest(a.now().Sub(start), err)
 	}
+	// Prune what retention no longer needs; pending entries, such as what
+	// was just not delivered, are kept. A dry run leaves that to a real one.
+	if c.DryRun {
+		return err
+	}
+	if perr := a.prune(ctx); perr != nil {
+		err = errors.Join(err, perr)
+	}
 	return err
 }

@@ -38,6 +38,13 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	}); err != nil {
 		return usageError(fmt.Errorf("schedule.digest: %w", err))
 	}
+	// Prune what retention no longer needs, daily.
+	if err := d.Prune(func(ctx context.Context) error {
+		defer a.updateGauges(ctx)
+		return a.prune(ctx)
+	}); err != nil {
+		return err
+	}
 	// Serve /metrics, /healthz and /readyz on http.listen.
 	d.Listen(a.cfg.HTTP.Listen, a.ready)
 	// Reload the profiles when their files change, or on SIGHUP.

@@ -9,7 +9,9 @@ import (
 
 // storeCmd groups the store's maintenance commands.
 type storeCmd struct {
-	Copy storeCopyCmd `cmd:"" help:"Copy everything (items, matches with their delivery state, feed health) from one store to another, e.g. SQLite to PostgreSQL."`
+	Copy  storeCopyCmd  `cmd:"" help:"Copy everything (items, matches with their delivery state, feed health) from one store to another, e.g. SQLite to PostgreSQL."`
+	Stats storeStatsCmd `cmd:"" help:"Show the rows of each table and the size on disk (--format json for scripts)."`
+	Check storeCheckCmd `cmd:"" help:"Run SQLite's full integrity check of the store (read-only); exit 1 if it is damaged."`
 }
 
 type storeCopyCmd struct {

@@ -65,3 +65,24 @@ func Interval(spec string, from time.Time) time.Duration {
 	next := s.Next(from)
 	return s.Next(next).Sub(next)
 }
+
+// PruneSchedule is when Prune runs: daily at 03:30 in the daemon's
+// timezone, away from the usual digest hour.
+const PruneSchedule = "30 3 * * *"
+
+// Prune registers the daily maintenance job: prune runs on PruneSchedule,
+// one job at a time with the poll and the digest. An error is logged; the
+// next day tries again. Call it at most once, before Start.
+func (d *Daemon) Prune(prune func(context.Context) error) error {
+	_, err := d.sched.AddFunc(PruneSchedule, func() {
+		d.job(func(ctx context.Context) {
+			if err := prune(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("prune failed", "error", err)
+			}
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("daemon: prune schedule: %w", err)
+	}
+	return nil
+}

@@ -32,6 +32,7 @@ type Metrics struct {
 	pending          *prometheus.GaugeVec
 	failingFeeds     prometheus.Gauge
 	slackErrors      *prometheus.CounterVec
+	storeSize        prometheus.Gauge
 }
 
 // durationBuckets cover a poll or a delivery from 50 ms to about 14 minutes.
@@ -60,6 +61,8 @@ func NewMetrics(version string) *Metrics {
 			Help: "Configured feeds whose last poll failed (after the last poll)."}),
 		slackErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_slack_errors_total",
 			Help: "Failed Slack posts, each attempt, by error type: rate_limited, server_error, client_error, network, canceled, invalid, or ok_false:<code>."}, []string{"type"}),
+		storeSize: prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_store_size_bytes",
+			Help: "The store's size in bytes (SQLite: the file without its WAL; PostgreSQL: the database), after the last cycle."}),
 	}
 	buildInfo := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "newsbot_build_info",
 		Help: "Always 1; the labels name the version and the Go version newsbot was built with."}, []string{"version", "goversion"})
@@ -75,7 +78,7 @@ func NewMetrics(version string) *Metrics {
 	}
 	m.reg.MustRegister(buildInfo, m.polls, m.feedFailures, m.newItems, m.newMatches, m.digestRuns,
 		m.lastPollOK, m.lastDigestOK, m.profileReload, m.pollDuration, m.deliveryDuration,
-		m.pending, m.failingFeeds, m.slackErrors)
+		m.pending, m.failingFeeds, m.slackErrors, m.storeSize)
 	return m
 }
 
@@ -128,6 +131,9 @@ func (m *Metrics) SetPending(profiles []string, counts map[string]int) {
 
 // SetFailingFeeds sets how many configured feeds are failing.
 func (m *Metrics) SetFailingFeeds(n int) { m.failingFeeds.Set(float64(n)) }
+
+// SetStoreSize sets the store's size in bytes.
+func (m *Metrics) SetStoreSize(n int64) { m.storeSize.Set(float64(n)) }
 
 // WriteTextfile writes the series to path in the text format of
 // node-exporter's textfile collector, atomically (a temporary file renamed
