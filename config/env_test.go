@@ -114,3 +114,19 @@ func TestLoadResolvesStore(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadWithoutFileTakesEnvironment checks the image's case: no
+// configuration file at all, the token and the store from the environment.
+func TestLoadWithoutFileTakesEnvironment(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-from-env")
+	t.Setenv("SLACK_WEBHOOK_URL", "")
+	t.Setenv("NEWSBOT_STORE", "/data/newsbot.db")
+	cfg, err := Load(DefaultPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Slack.Token.Value() != "xoxb-from-env" || cfg.Store.Value() != "/data/newsbot.db" {
+		t.Errorf("token %q, store %q: the environment was not applied", cfg.Slack.Token, cfg.Store.Value())
+	}
+}
