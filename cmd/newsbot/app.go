@@ -142,6 +142,9 @@ var (
 // profile, failing feeds and the store's size. A store error leaves them as
 // they were, with a warning: the cycle's work is done.
 func (a *app) updateGauges(ctx context.Context) {
+	if ctx.Err() != nil {
+		return // shutting down: nobody scrapes a stopped daemon
+	}
 	if n, err := a.store.Size(ctx); err != nil {
 		a.log.Warn("metrics: store size not updated", "error", err)
 	} else {
