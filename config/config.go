@@ -5,21 +5,25 @@
 // Parse reads from an io.Reader and knows nothing of the file system; Load
 // reads a path and resolves the profiles file relative to it. Every problem is
 // reported at once as "file:line:col: message". Unknown keys are errors.
-// "${VAR}" in any value expands from the environment; secrets (the Slack token
-// and webhook URL) are held in Secret values that never print.
+// "${VAR}" in any value expands from the environment; secrets (the Slack
+// tokens, webhook URL and signing secret) are held in Secret values that never print.
 package config
 
 import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
@@ -90,6 +94,13 @@ type Feed struct {
 	URL string `yaml:"url"`
 	// Name is shown in digests; empty means the feed's own title.
 	Name string `yaml:"name"`
+	// FullText fetches each new item's article page once and matches on its
+	// main text as well: for feeds that give only titles.
+	FullText bool `yaml:"full_text"`
+	// UserAgent replaces fetch.user_agent for this feed and its articles.
+	UserAgent string `yaml:"user_agent"`
+	// Headers are extra HTTP headers sent to this feed and its articles.
+	Headers map[string]string `yaml:"headers"`
 }
 
 // Fetch bounds how feeds are fetched.
@@ -98,6 +109,9 @@ type Fetch struct {
 	PerHost     int      `yaml:"per_host"`
 	Timeout     Duration `yaml:"timeout"`
 	MaxBody     ByteSize `yaml:"max_body"`
+	// UserAgent is sent to every feed and article page unless the feed
+	// has its own; empty means newsbot's own ("newsbot/VERSION (+URL)").
+	UserAgent string `yaml:"user_agent"`
 }
 
 // Slack says where digests go. With neither a token nor a webhook URL,
@@ -107,6 +121,10 @@ type Slack struct {
 	WebhookURL Secret `yaml:"webhook_url"`
 	APIURL     string `yaml:"api_url"`
 	Channel    string `yaml:"channel"`
+	// AppToken (xapp-…) receives readers' feedback clicks over Socket Mode.
+	AppToken Secret `yaml:"app_token"`
+	// SigningSecret verifies feedback clicks posted to /slack/interactions.
+	SigningSecret Secret `yaml:"signing_secret"`
 }
 
 // Digest shapes the daily digest.
@@ -130,14 +148,27 @@ type Digest struct {
 	AlertInterval Duration `yaml:"alert_interval"`
 }
 
-// HTTP configures the metrics and health endpoints of `newsbot run`.
+// HTTP configures the metrics and health endpoints of `newsbot run`, and
+// its operator's console.
 type HTTP struct {
 	// Listen is the address to serve /metrics, /healthz and /readyz on;
-	// empty (the default) disables the server. The image and deploy/ use
+	// empty (the default) disables the server, unless Console is set: then it is
+	// DefaultConsoleListen. The image and deploy/ use
 	// ":8417": not 9090, which is Prometheus's own port, nor 9091-9999,
 	// its Pushgateway's, Alertmanager's and the exporters' range.
 	Listen string `yaml:"listen"`
+	// Console serves the operator's web console (internal/console) on
+	// Listen, beside /metrics.
+	Console bool `yaml:"console"`
+	// AuthToken, when set, is the token every console page needs (a bearer
+	// token or the console's login form). A console on an address other
+	// than loopback must have one.
+	AuthToken Secret `yaml:"auth_token"`
 }
+
+// DefaultConsoleListen is where the console listens when http.console is set
+// and http.listen is not: loopback only.
+const DefaultConsoleListen = "127.0.0.1:8417"
 
 // Default returns the configuration used when no file is given: the embedded
 // feeds and profiles, a SQLite file in the working directory, and digests
@@ -405,6 +436,26 @@ func (c *Config) validate() error {
 			pos("feed %q is listed twice", feeds.RedactURL(f.URL))
 		}
 		seen[f.URL] = true
+		at := func(key string, format string, args ...any) {
+			if feedsNode != nil && i < len(feedsNode.Content) {
+				if n := findNode(feedsNode.Content[i], key); n != nil {
+					errs.Add(c.fileName(), n, format, args...)
+					return
+				}
+			}
+			pos(format, args...)
+		}
+		if !validHeaderValue(f.UserAgent) {
+			at("user_agent", "user_agent holds a control character")
+		}
+		for _, name := range sortedHeaderNames(f.Headers) {
+			if msg := checkHeader(name, f.Headers[name]); msg != "" {
+				at("headers", "header %q: %s", name, msg)
+			}
+		}
+	}
+	if !validHeaderValue(c.Fetch.UserAgent) {
+		bad("fetch.user_agent holds a control character", nil, "fetch", "user_agent")
 	}
 	if c.Fetch.Concurrency < 1 {
 		bad("fetch.concurrency must be at least 1", nil, "fetch", "concurrency")
@@ -434,6 +485,12 @@ func (c *Config) validate() error {
 	if c.Slack.Token.Value() != "" && strings.TrimSpace(c.Slack.Channel) == "" {
 		bad("slack.channel is empty; name the default channel, such as \"#india-us-watch\"", nil, "slack", "channel")
 	}
+	if t := c.Slack.AppToken.Value(); t != "" && !strings.HasPrefix(t, "xapp-") {
+		bad("slack.app_token is not an app-level token (xapp-…)", nil, "slack", "app_token")
+	}
+	if c.Slack.SigningSecret.Value() != "" && c.HTTP.Listen == "" {
+		bad("slack.signing_secret needs http.listen, where /slack/interactions is served", nil, "slack", "signing_secret")
+	}
 	if c.Digest.TopN < 1 {
 		bad("digest.top_n must be at least 1", nil, "digest", "top_n")
 	}
@@ -449,7 +506,65 @@ func (c *Config) validate() error {
 	if c.Retention < MinRetention || c.Retention < 2*c.Digest.Window {
 		bad("retention must be at least 7d and at least twice digest.window, such as 180d", nil, "retention")
 	}
+	if c.HTTP.Console && c.HTTP.Listen == "" {
+		c.HTTP.Listen = DefaultConsoleListen
+	}
+	if c.HTTP.Console && c.HTTP.AuthToken.Value() == "" && !loopback(c.HTTP.Listen) {
+		bad("http.console on %q, which is not a loopback address, needs http.auth_token (such as ${NEWSBOT_CONSOLE_TOKEN})", []any{c.HTTP.Listen}, "http", "listen")
+	}
 	return errs.Err()
+}
+
+// loopback reports whether the listen address addr binds loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// reservedHeaders are set by newsbot itself: a feed's headers may not
+// replace them (Cookie: newsbot sends no cookies).
+var reservedHeaders = map[string]bool{
+	"Host": true, "Cookie": true, "Accept-Encoding": true, "Content-Length": true,
+	"If-None-Match": true, "If-Modified-Since": true, "Connection": true, "Transfer-Encoding": true,
+}
+
+// checkHeader returns what is wrong with a feed's extra header, or "".
+func checkHeader(name, value string) string {
+	switch {
+	case !httpguts.ValidHeaderFieldName(name):
+		return "not a valid header name"
+	case reservedHeaders[http.CanonicalHeaderKey(name)]:
+		return "newsbot sets this header itself"
+	case !validHeaderValue(value):
+		return "value holds a control character"
+	}
+	return ""
+}
+
+// validHeaderValue reports whether v can be sent in a header.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedHeaderNames(h map[string]string) []string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func (c *Config) fileName() string {

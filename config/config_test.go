@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,8 @@ func TestValidateErrors(t *testing.T) {
 		}},
 		{"api url", "slack: {api_url: 'nope'}\n", []string{"f.yaml:1:18: slack.api_url \"nope\""}},
 		{"both slack", "slack: {token: a, webhook_url: 'https://hooks.example/x'}\n", []string{"both set"}},
+		{"bot token as app token", "slack: {app_token: xoxb-1}\n", []string{"f.yaml:1:20: slack.app_token is not an app-level token"}},
+		{"signing secret without listen", "slack: {signing_secret: s3cret}\n", []string{"f.yaml:1:25: slack.signing_secret needs http.listen"}},
 		{"syntax", "feeds: [\n", []string{"f.yaml:1:1: invalid YAML"}},
 		{"wrong type", "fetch: {concurrency: many}\n", []string{"f.yaml:1:22: cannot use a str `many` into int"}},
 		{"unterminated env", "store: ${NOPE\n", []string{"f.yaml:1:8: unterminated ${"}},
@@ -241,5 +244,162 @@ func TestReadProfilesDir(t *testing.T) {
 	}
 	if _, err := ReadProfiles(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing profiles path must be an error")
+	}
+}
+
+func TestHTTPConsole(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         string
+		wantListen string
+		wantErr    string
+	}{
+		{"off by default", "", "", ""},
+		{"console defaults to loopback", "http: {console: true}\n", DefaultConsoleListen, ""},
+		{"explicit loopback", "http: {console: true, listen: '[::1]:8080'}\n", "[::1]:8080", ""},
+		{"localhost", "http: {console: true, listen: 'localhost:8080'}\n", "localhost:8080", ""},
+		{"all interfaces with a token", "http: {console: true, listen: ':9090', auth_token: '${TOK}'}\n", ":9090", ""},
+		{"all interfaces without a token", "http:\n  console: true\n  listen: ':9090'\n", "", `f.yaml:3:11: http.console on ":9090", which is not a loopback address, needs http.auth_token`},
+		{"token from an unset variable", "http: {console: true, listen: '0.0.0.0:80', auth_token: '${NOPE}'}\n", "", "needs http.auth_token"},
+		{"metrics alone anywhere", "http: {listen: ':9090'}\n", ":9090", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("f.yaml", strings.NewReader(tt.in), env(map[string]string{"TOK": "console-secret"}))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.HTTP.Listen != tt.wantListen {
+				t.Errorf("listen = %q, want %q", cfg.HTTP.Listen, tt.wantListen)
+			}
+		})
+	}
+	cfg, err := Parse("f.yaml", strings.NewReader("http: {console: true, auth_token: '${TOK}'}\n"), env(map[string]string{"TOK": "console-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTP.AuthToken.Value() != "console-secret" {
+		t.Errorf("auth_token not expanded")
+	}
+	if out, _ := yaml.Marshal(cfg); strings.Contains(string(out), "console-secret") {
+		t.Errorf("auth_token printed:\n%s", out)
+	}
+}
+
+func TestFeedbackSecretsExpandAndNeverPrint(t *testing.T) {
+	const app, signing = "xapp-1-A0-very-secret", "0123-signing-secret"
+	cfg, err := Parse("f.yaml", strings.NewReader("http: {listen: '127.0.0.1:0'}\nslack:\n  app_token: ${SLACK_APP_TOKEN}\n  signing_secret: ${SLACK_SIGNING_SECRET}\n"),
+		env(map[string]string{"SLACK_APP_TOKEN": app, "SLACK_SIGNING_SECRET": signing}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Slack.AppToken.Value() != app || cfg.Slack.SigningSecret.Value() != signing {
+		t.Fatal("the secrets did not expand")
+	}
+	out, _ := yaml.Marshal(cfg)
+	for _, p := range []string{fmt.Sprintf("%v %+v %#v", cfg.Slack, cfg.Slack, cfg.Slack), string(out)} {
+		if strings.Contains(p, app) || strings.Contains(p, signing) {
+			t.Fatalf("a secret printed: %s", p)
+		}
+	}
+}
+
+func TestParseFeedFetchOptions(t *testing.T) {
+	const good = `fetch:
+  user_agent: "newsbot (+mailto:ops@example.org)"
+feeds:
+  - url: https://pib.example.gov.in/rss
+    full_text: true
+    user_agent: "Mozilla/5.0 (compatible; newsbot)"
+    headers:
+      From: ops@example.org
+      Accept-Language: en-IN
+  - url: https://news.example.com/rss
+`
+	cfg, err := Parse("newsbot.yaml", strings.NewReader(good), env(nil))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if cfg.Fetch.UserAgent != "newsbot (+mailto:ops@example.org)" {
+		t.Errorf("fetch.user_agent = %q", cfg.Fetch.UserAgent)
+	}
+	f := cfg.Feeds[0]
+	if !f.FullText || f.UserAgent != "Mozilla/5.0 (compatible; newsbot)" || f.Headers["From"] != "ops@example.org" || f.Headers["Accept-Language"] != "en-IN" {
+		t.Errorf("feed 0 = %+v", f)
+	}
+	if g := cfg.Feeds[1]; g.FullText || g.UserAgent != "" || g.Headers != nil {
+		t.Errorf("feed 1 = %+v, want the defaults", g)
+	}
+
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"full_text not a boolean", "feeds:\n  - url: https://a.example/rss\n    full_text: maybe\n", "newsbot.yaml:3:16"},
+		{"headers not a map", "feeds:\n  - url: https://a.example/rss\n    headers: [From]\n", "newsbot.yaml:3:5"},
+		{"bad header name", "feeds:\n  - url: https://a.example/rss\n    headers:\n      \"Bad Name\": x\n", `newsbot.yaml:4:7: header "Bad Name": not a valid header name`},
+		{"cookie refused", "feeds:\n  - url: https://a.example/rss\n    headers:\n      Cookie: session=1\n", `newsbot.yaml:4:7: header "Cookie": newsbot sets this header itself`},
+		{"control character in user_agent", "feeds:\n  - url: https://a.example/rss\n    user_agent: \"a\\nb\"\n", "newsbot.yaml:3:17: user_agent holds a control character"},
+		{"control character in fetch.user_agent", "fetch:\n  user_agent: \"a\\u0007\"\n", "newsbot.yaml:2:15: fetch.user_agent holds a control character"},
+		{"unknown feed key", "feeds:\n  - url: https://a.example/rss\n    fulltext: true\n", "newsbot.yaml:3:5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("newsbot.yaml", strings.NewReader(tt.yaml), env(nil))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDefaultFeeds(t *testing.T) {
+	fs := DefaultFeeds()
+	byName := map[string]Feed{}
+	for _, f := range fs {
+		byName[f.Name] = f
+	}
+	pib := byName["PIB (Press Information Bureau)"]
+	if !strings.Contains(pib.URL, "Lang=1") || !strings.HasSuffix(pib.URL, "&reg=3") || !pib.FullText {
+		t.Errorf("PIB = %+v, want the English feed (&reg=3) with full_text", pib)
+	}
+	if u := byName["U.S. Department of War releases"].URL; !strings.HasPrefix(u, "https://www.war.gov/") || !strings.Contains(u, "ContentType=9&") {
+		t.Errorf("US releases URL = %q, want war.gov with ContentType=9", u)
+	}
+	for _, name := range []string{"The Economic Times — Defence", "Mint — Economy", "BusinessLine — Economy", "Federal Register: BIS rules", "Federal Register: USTR"} {
+		if _, ok := byName[name]; !ok {
+			t.Errorf("no built-in feed %q", name)
+		}
+	}
+	queries := map[string][]string{
+		"News search: TRUST":   {`("TRUST initiative" OR iCET`, ") (India OR Indian)"},
+		"News search: INDUS-X": {`(defence OR defense)`},
+		"News search: tariffs": {`(tariff OR tariffs OR "trade deal" OR "trade agreement")`},
+	}
+	for name, wants := range queries {
+		u, err := url.Parse(byName[name].URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query().Get("q")
+		for _, w := range wants {
+			if !strings.Contains(q, w) {
+				t.Errorf("%s: query %q lacks %q", name, q, w)
+			}
+		}
+		if strings.Count(q, "(") != strings.Count(q, ")") {
+			t.Errorf("%s: unbalanced parentheses in %q", name, q)
+		}
+	}
+	if err := Default().validate(); err != nil {
+		t.Errorf("built-in configuration invalid: %v", err)
 	}
 }

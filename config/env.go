@@ -17,8 +17,8 @@ type envVar struct {
 
 // envVars are the settings the environment supplies when the configuration
 // file leaves them out or empty: the file first, the environment second, the
-// built-in default third. To add one (slack.app_token: SLACK_APP_TOKEN), add
-// a line here; the README's Environment section lists them.
+// built-in default third. To add one, add a line here; the README's
+// Environment section lists them.
 var envVars = []envVar{
 	{"SLACK_BOT_TOKEN", []string{"slack", "token"},
 		func(c *Config, v string) { c.Slack.Token = NewSecret(v) },
@@ -26,6 +26,9 @@ var envVars = []envVar{
 	{"SLACK_WEBHOOK_URL", []string{"slack", "webhook_url"},
 		func(c *Config, v string) { c.Slack.WebhookURL = NewSecret(v) },
 		func(c *Config) bool { return c.Slack.Token.Value() != "" || c.Slack.WebhookURL.Value() != "" }},
+	{"SLACK_APP_TOKEN", []string{"slack", "app_token"},
+		func(c *Config, v string) { c.Slack.AppToken = NewSecret(v) },
+		func(c *Config) bool { return c.Slack.AppToken.Value() != "" }},
 	{"NEWSBOT_STORE", []string{"store"},
 		func(c *Config, v string) { c.Store = NewStoreLocation(v); c.storeFromEnv = true },
 		func(c *Config) bool { return findNode(c.root, "store") != nil }},

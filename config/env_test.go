@@ -14,6 +14,7 @@ func TestEnvFillsWhatTheFileLeavesOut(t *testing.T) {
 		env       map[string]string
 		token     string
 		webhook   string
+		appToken  string
 		store     string
 		fromEnv   string
 		wantError string
@@ -36,6 +37,14 @@ func TestEnvFillsWhatTheFileLeavesOut(t *testing.T) {
 			file:  "slack: {token: \"${UNSET_TOKEN}\"}\n",
 			env:   map[string]string{"SLACK_BOT_TOKEN": "xoxb-env"},
 			token: "xoxb-env", store: "newsbot.db", fromEnv: "SLACK_BOT_TOKEN"},
+		{name: "app token from the environment, beside the file's bot token",
+			file:  "slack: {token: xoxb-file}\n",
+			env:   map[string]string{"SLACK_BOT_TOKEN": "xoxb-env", "SLACK_APP_TOKEN": "xapp-env"},
+			token: "xoxb-file", appToken: "xapp-env", store: "newsbot.db", fromEnv: "SLACK_APP_TOKEN"},
+		{name: "the file's app token wins",
+			file:  "slack: {token: xoxb-file, app_token: xapp-file}\n",
+			env:   map[string]string{"SLACK_APP_TOKEN": "xapp-env"},
+			token: "xoxb-file", appToken: "xapp-file", store: "newsbot.db"},
 		{name: "empty variables are ignored",
 			env:   map[string]string{"SLACK_BOT_TOKEN": " ", "NEWSBOT_STORE": ""},
 			store: "newsbot.db"},
@@ -64,6 +73,9 @@ func TestEnvFillsWhatTheFileLeavesOut(t *testing.T) {
 			if got := cfg.Slack.WebhookURL.Value(); got != tt.webhook {
 				t.Errorf("webhook = %q, want %q", got, tt.webhook)
 			}
+			if got := cfg.Slack.AppToken.Value(); got != tt.appToken {
+				t.Errorf("app token = %q, want %q", got, tt.appToken)
+			}
 			if got := cfg.Store.Value(); got != tt.store {
 				t.Errorf("store = %q, want %q", got, tt.store)
 			}
@@ -76,7 +88,7 @@ func TestEnvFillsWhatTheFileLeavesOut(t *testing.T) {
 
 func TestEnvVarsNamesTheContract(t *testing.T) {
 	got := strings.Join(EnvVars(), ",")
-	for _, name := range []string{"SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "NEWSBOT_STORE"} {
+	for _, name := range []string{"SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_APP_TOKEN", "NEWSBOT_STORE"} {
 		if !strings.Contains(got, name) {
 			t.Errorf("EnvVars() = %s, lacks %s", got, name)
 		}

@@ -34,7 +34,7 @@ func checkListen(addr string) error {
 		if errors.As(err, &ae) {
 			why = ae.Err
 		}
-		return fmt.Errorf("not a host:port address such as :9090 or 127.0.0.1:9090 (%s)", why)
+		return fmt.Errorf("not a host:port address such as :8417 or 127.0.0.1:8417 (%s)", why)
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return fmt.Errorf("port %q is not a number from 0 to 65535", port)

@@ -28,7 +28,7 @@ func TestBadFixtures(t *testing.T) {
 		{"bad-schedule-every-fraction.yaml", []string{`:2:9: schedule.poll "@every 1500ms": @every 1.5s is not a whole number of seconds`}, 0},
 		{"bad-schedule-never.yaml", []string{`:3:11: schedule.digest "0 9 30 2 *": the schedule never fires`}, 0},
 		{"bad-schedule-syntax.yaml", []string{`:2:9: schedule.poll "every minute": expected exactly 5 fields`}, 0},
-		{"bad-listen.yaml", []string{`:2:11: http.listen "not an address": not a host:port address such as :9090 or 127.0.0.1:9090 (missing port in address)`}, 0},
+		{"bad-listen.yaml", []string{`:2:11: http.listen "not an address": not a host:port address such as :8417 or 127.0.0.1:8417 (missing port in address)`}, 0},
 		{"bad-listen-port.yaml", []string{`:2:11: http.listen ":99999": port "99999" is not a number from 0 to 65535`}, 0},
 		{"bad-listen-host.yaml", []string{`:2:11: http.listen "bad host:9090": host "bad host" is neither an IP address nor a host name`}, 0},
 		{"bad-concurrency-fraction.yaml", []string{`:3:16: expected a whole number, got 2.5`}, 0},

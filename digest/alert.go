@@ -32,7 +32,7 @@ func RenderAlert(entries []Entry, opts Options) []Message {
 	channels := sortedKeys(byChannel)
 	var msgs []Message
 	for _, ch := range channels {
-		msgs = append(msgs, renderChannelAlert(ch, byChannel[ch], now)...)
+		msgs = append(msgs, renderChannelAlert(ch, byChannel[ch], now, opts.Feedback)...)
 	}
 	return msgs
 }
@@ -49,11 +49,15 @@ type alertPacker struct {
 	ids     map[string][]string
 	sec     []string
 	secLen  int
+	// fb puts each story in a section of its own, with its feedback menu
+	// (acc, for the section in progress).
+	fb  bool
+	acc *slack.Accessory
 }
 
 // renderChannelAlert renders the alert digests of one channel.
-func renderChannelAlert(channel string, ds []Digest, now time.Time) []Message {
-	p := &alertPacker{channel: channel}
+func renderChannelAlert(channel string, ds []Digest, now time.Time, fb bool) []Message {
+	p := &alertPacker{channel: channel, fb: fb}
 	for _, d := range ds {
 		heading := "🔔 Alert: *" + escapeClip(clean(d.Profile), maxFeed) + "*"
 		theading := "🔔 Alert: " + escapeClip(clean(d.Profile), maxFeed)
@@ -87,7 +91,7 @@ func (p *alertPacker) fits(line, text string) bool {
 	if p.textLen+3+textLen(text) > textBudget {
 		return false
 	}
-	if p.secLen > 0 && p.secLen+1+textLen(line) > MaxSectionText {
+	if p.secLen > 0 && (p.fb || p.secLen+1+textLen(line) > MaxSectionText) {
 		return len(p.blocks)+2 <= MaxBlocks // the section closes and a new one opens
 	}
 	return len(p.blocks)+1 <= MaxBlocks
@@ -95,9 +99,10 @@ func (p *alertPacker) fits(line, text string) bool {
 
 // line adds a story's line to the current section.
 func (p *alertPacker) line(profile string, s Story, line, text string) {
-	if p.secLen > 0 && p.secLen+1+textLen(line) > MaxSectionText {
+	if p.secLen > 0 && (p.fb || p.secLen+1+textLen(line) > MaxSectionText) {
 		p.flushSection()
 	}
+	p.acc = feedbackAccessory(p.fb, profile, s)
 	if p.secLen > 0 {
 		p.secLen++
 	}
@@ -124,8 +129,8 @@ func (p *alertPacker) flushSection() {
 	if len(p.sec) == 0 {
 		return
 	}
-	p.blocks = append(p.blocks, slack.NewSectionBlock(mrkdwn(strings.Join(p.sec, "\n")), nil, nil))
-	p.sec, p.secLen = nil, 0
+	p.blocks = append(p.blocks, slack.NewSectionBlock(mrkdwn(strings.Join(p.sec, "\n")), nil, p.acc))
+	p.sec, p.secLen, p.acc = nil, 0, nil
 }
 
 // flushMessage closes the current message; messages after a channel's

@@ -59,6 +59,11 @@ type Options struct {
 	// context line: plain text (escaped when rendered), such as the feeds
 	// that have been failing for more than a day.
 	Footer string
+	// Feedback puts a feedback menu (see FeedbackActionID) on every story
+	// of Render and RenderAlert, each story in a section of its own. Set it
+	// only for Web API delivery with a receiver for the clicks: webhooks
+	// cannot carry interactivity.
+	Feedback bool
 }
 
 // DefaultTopN is the number of stories in a main message when Options.TopN

@@ -1,7 +1,9 @@
 package digest
 
 import (
+	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -159,5 +161,65 @@ func TestBuildDateIsInTheTeamTimezone(t *testing.T) {
 func TestBuildNoEntries(t *testing.T) {
 	if ds := Build(nil, Options{}); len(ds) != 0 {
 		t.Errorf("got %d digests from no entries", len(ds))
+	}
+}
+
+// TestBuildAggregatorCopies folds the copies of one story that a news
+// search carries from three outlets with the publisher's own item: one
+// story, the publisher's direct link, the search's redirect links as
+// duplicates, the outlets (not the search feed) credited.
+func TestBuildAggregatorCopies(t *testing.T) {
+	const title = "India, US launch INDUS-X innovation bridge for defence start-ups"
+	gn := func(id, source string, h int, score float64) Entry {
+		return Entry{Profile: "INDUS-X", Channel: "C1", ItemID: id, Title: title, Link: "https://news.google.com/rss/articles/" + id + "?oc=5",
+			Feed: "News search: INDUS-X", Source: source, Published: hoursAgo(h), Score: score, Matched: []string{"INDUS-X"}}
+	}
+	entries := []Entry{
+		gn("gn-hindu", "The Hindu", 5, 3),
+		gn("gn-ht", "Hindustan Times", 4, 3),
+		gn("gn-et", "The Economic Times", 3, 3),
+		{Profile: "INDUS-X", Channel: "C1", ItemID: "hindu", Title: title, Link: "https://www.thehindu.com/news/national/indus-x-bridge/article1.ece",
+			Feed: "The Hindu", Summary: "The bridge links start-ups of both countries.", Published: hoursAgo(5), Score: 2, Matched: []string{"INDUS-X", "defence"}},
+		// Two different stories from one outlet in the search feed stay apart.
+		{Profile: "INDUS-X", Channel: "C1", ItemID: "gn-ht-2", Title: "INDUS-X summit to be held in Bengaluru in March", Link: "https://news.google.com/rss/articles/gn-ht-2",
+			Feed: "News search: INDUS-X", Source: "Hindustan Times", Published: hoursAgo(2), Score: 1},
+	}
+	ds := Build(entries, testOptions())
+	if len(ds) != 1 || len(ds[0].Stories) != 2 {
+		t.Fatalf("got %d digests, stories %+v; want one digest of 2 stories", len(ds), ds)
+	}
+	s := ds[0].Stories[0]
+	if s.Link != "https://www.thehindu.com/news/national/indus-x-bridge/article1.ece" {
+		t.Errorf("link = %q, want the publisher's direct link", s.Link)
+	}
+	if s.Outlet() != "The Hindu" || s.Score != 3 {
+		t.Errorf("outlet %q, score %v; want The Hindu and the best score 3", s.Outlet(), s.Score)
+	}
+	if len(s.Duplicates) != 3 || len(s.ItemIDs) != 4 {
+		t.Errorf("duplicates %v, items %v; want the three search links and four items", s.Duplicates, s.ItemIDs)
+	}
+	if want := []string{"Hindustan Times", "The Economic Times"}; !reflect.DeepEqual(s.AlsoIn, want) {
+		t.Errorf("also = %v, want %v", s.AlsoIn, want)
+	}
+
+	// Without the publisher's own item the story stays on the search's
+	// links and credits the outlet of the best copy.
+	ds = Build(entries[:3], testOptions())
+	if s := ds[0].Stories[0]; len(ds[0].Stories) != 1 || s.Source != "The Hindu" || len(s.Duplicates) != 2 {
+		t.Errorf("search copies alone: %+v", ds[0].Stories)
+	}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, ds, testOptions()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "The Hindu · ") || strings.Contains(buf.String(), "News search: INDUS-X") {
+		t.Errorf("text digest does not credit the outlet:\n%s", buf.String())
+	}
+	buf.Reset()
+	if err := WriteHTML(&buf, ds, testOptions()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "The Hindu · ") || strings.Contains(buf.String(), "News search: INDUS-X") {
+		t.Errorf("HTML preview (Slack's blocks) does not credit the outlet")
 	}
 }

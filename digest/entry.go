@@ -21,10 +21,23 @@ type Entry struct {
 	Link string
 	// Feed is the display name of the feed that carried the item.
 	Feed string
+	// Source is the publisher an aggregator (a Google News search) credits
+	// the item to; empty when the feed is the publisher. See Outlet.
+	Source string
 	// Published is when the item was published; zero when unknown.
 	Published time.Time
 	// Matched lists the profile terms that hit.
 	Matched []string
 	// Score ranks the entry against the others of its profile; higher is better.
 	Score float64
+}
+
+// Outlet returns who published the entry: its Source, else its Feed. Digests
+// show it as the entry's source, and folding treats copies from different
+// outlets as different reports even when one search feed carried them all.
+func (e Entry) Outlet() string {
+	if e.Source != "" {
+		return e.Source
+	}
+	return e.Feed
 }

@@ -30,7 +30,7 @@ func newFeatures(e Entry) *features {
 	f := &features{
 		published: e.Published,
 		title:     normTitle(e.Title),
-		titleToks: tokens(stripOutlet(e.Title, e.Feed), true),
+		titleToks: tokens(stripOutlet(e.Title, e.Outlet()), true),
 		leadToks:  tokens(stripDateline(e.Summary), false),
 	}
 	if len(f.leadToks) > leadWords {

@@ -63,12 +63,24 @@ func foldWith(entries []Entry, now time.Time, th thresholds) []Story {
 }
 
 // newStory folds the entries of one story; it sorts them in place. The
-// representative is the best-scored entry (the earliest published on ties);
-// the story's link is the representative's when it is a safe http(s) link,
-// else the shortest safe link of the others.
+// representative is the best-scored entry (the earliest published on ties)
+// among those whose link leads to the publisher, if any does: an
+// aggregator's redirect link (news.google.com) gives way to the publisher's
+// own item. The story keeps the best score of all. Its link is the
+// representative's when it is a safe http(s) link, else the shortest safe
+// link of the others.
 func newStory(es []Entry) Story {
 	sort.SliceStable(es, func(i, j int) bool { return representsBefore(es[i], es[j]) })
+	best := es[0].Score
+	for i, e := range es {
+		if !isAggregatorLink(e.Link) {
+			copy(es[1:i+1], es[:i])
+			es[0] = e
+			break
+		}
+	}
 	rep := es[0]
+	rep.Score = best
 	if _, ok := safeLink(rep.Link); !ok {
 		best := ""
 		for _, e := range es[1:] {
@@ -85,7 +97,7 @@ func newStory(es []Entry) Story {
 	seenID := map[string]bool{}
 	seenTerm := map[string]bool{}
 	seenLink := map[string]bool{linkKey(rep.Link): true, "": true}
-	seenFeed := map[string]bool{rep.Feed: true, "": true}
+	seenFeed := map[string]bool{rep.Outlet(): true, "": true}
 	for _, e := range es {
 		if !seenID[e.ItemID] {
 			seenID[e.ItemID] = true
@@ -101,9 +113,9 @@ func newStory(es []Entry) Story {
 			seenLink[l] = true
 			s.Duplicates = append(s.Duplicates, e.Link)
 		}
-		if !seenFeed[e.Feed] {
-			seenFeed[e.Feed] = true
-			s.AlsoIn = append(s.AlsoIn, e.Feed)
+		if o := e.Outlet(); !seenFeed[o] {
+			seenFeed[o] = true
+			s.AlsoIn = append(s.AlsoIn, o)
 		}
 	}
 	return s

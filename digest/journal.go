@@ -2,40 +2,51 @@ package digest
 
 import (
 	"context"
-	"crypto/sha256"
+	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
-	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
 )
 
-// Journal records messages in flight, so that after a crash the Deliverer
-// can tell whether Slack already has one. The store's outbox satisfies it.
+// Journal keeps the plans of deliveries, so that after a crash (kill -9, a
+// power cut) the Deliverer finishes what it began without posting a message
+// twice. The store satisfies it. Every method's effect must be durable when
+// it returns.
 type Journal interface {
-	// Begin records that the message is about to be posted and reports
-	// whether an earlier attempt began and never finished (a crash or a
-	// timeout). begun is when the first such unfinished attempt began (at
-	// itself when there is none): Slack has the message, if at all, from
-	// then on.
-	Begin(ctx context.Context, messageID string, at time.Time) (begun time.Time, unfinished bool, err error)
-	// Finish records that the message's fate is known (accepted and
-	// marked, or rejected).
-	Finish(ctx context.Context, messageID string) error
+	// Plan records p, every message with its ID, text, blocks, items and
+	// place in the thread, before any of them is posted.
+	Plan(ctx context.Context, p Plan) error
+	// Attempt records that the first attempt to post message seq of plan
+	// planID begins at at: from then on Slack may have it. It is called
+	// once per message, before the first attempt.
+	Attempt(ctx context.Context, planID string, seq int, at time.Time) error
+	// Accepted records that Slack has message seq of plan planID, as ref;
+	// the Marker has marked its items by then.
+	Accepted(ctx context.Context, planID string, seq int, ref string) error
+	// ClosePlan records that the plan needs nothing more: every message is
+	// delivered, or Slack refused one, so that no message of it is in
+	// doubt. The items of its undelivered messages are pending like any
+	// others, for new digests.
+	ClosePlan(ctx context.Context, planID string, at time.Time) error
+	// OpenPlans returns the plans not closed, oldest first, with what became of
+	// each message (Planned.Attempted, Planned.Ref).
+	OpenPlans(ctx context.Context) ([]Plan, error)
 }
 
 // Finder is what a Poster can do besides posting: look for a message it
 // posted earlier. The Deliverer uses it, when the Poster has it, before
 // posting a message that an earlier attempt may have delivered.
 type Finder interface {
-	// Find looks in channel for the message with messageID posted at or
-	// after since, also in the thread of threadTS when that is not empty
-	// (a ref or a bare ts), and returns its ref. found is false with a nil
-	// error only when the search was complete and the message is not
-	// there; any doubt is an error.
+	// Find looks in channel for the message with messageID (Message.ID)
+	// posted at or after since: among the channel's top-level messages
+	// when threadTS is empty, else among the replies in the thread of
+	// threadTS (a ref or a bare ts). It returns the message's ref. found is
+	// false with a nil error only when the search was complete and the
+	// message is not there; any doubt is an error.
 	Find(ctx context.Context, channel, threadTS, messageID string, since time.Time) (ref string, found bool, err error)
 }
 
@@ -44,43 +55,70 @@ type Finder interface {
 // the message's ID.
 const MetadataEventType = "newsbot_digest"
 
-// ID identifies the message by what matters for its delivery: its channel,
-// whether it is a Reply, and the item IDs it carries, by profile, in any
-// order; a message that carries no items (such as RenderEmpty's) is
-// identified by its text instead. Two renderings of the same pending items
-// for the same channel have the same ID, even when their text differs (ages
-// move on); it is a 32-digit hex string.
-func (m Message) ID() string {
-	h := sha256.New()
-	writeField(h, "newsbot-message-v1")
-	writeField(h, m.Channel)
-	writeField(h, fmt.Sprint(m.Reply))
-	items := false
-	for _, profile := range sortedKeys(m.ItemIDs) {
-		ids := slices.Clone(m.ItemIDs[profile])
-		if len(ids) == 0 {
-			continue
-		}
-		items = true
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		writeField(h, "profile")
-		writeField(h, profile)
-		for _, id := range ids {
-			writeField(h, id)
-		}
-	}
-	if !items {
-		writeField(h, "text")
-		writeField(h, m.Text)
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+// Plan is one delivery as the Journal keeps it: the messages of one digest
+// (or one channel's alert), in the order they are posted.
+type Plan struct {
+	// ID identifies the plan: 32 hex digits, random.
+	ID string
+	// Profile and Channel are the digest's, for errors and logs.
+	Profile, Channel string
+	// Planned is when the plan was made.
+	Planned time.Time
+	// Messages are the messages in order; a Reply goes to the thread of the
+	// last non-reply message before it.
+	Messages []Planned
 }
 
-// writeField writes s to h with its length first, so that no two sequences
-// of fields hash alike.
-func writeField(h hash.Hash, s string) {
-	fmt.Fprintf(h, "%d:%s", len(s), s)
+// Planned is one message of a Plan and what became of it.
+type Planned struct {
+	// Message is the message as rendered, its ID and Channel set.
+	Message Message
+	// Attempted is when the first attempt to post it began; zero when none
+	// did, so that Slack cannot have it.
+	Attempted time.Time
+	// Ref is the message's ref in Slack once it is known delivered; ""
+	// before.
+	Ref string
+}
+
+// newPlan returns a plan, with a new random ID, of msgs for dg's channel:
+// each message gets the ID "<plan ID>.<index>".
+func newPlan(dg Digest, msgs []Message, at time.Time) Plan {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	p := Plan{ID: hex.EncodeToString(b[:]), Profile: dg.Profile, Channel: dg.Channel, Planned: at}
+	for i, m := range msgs {
+		m.Channel = dg.Channel
+		m.ID = fmt.Sprintf("%s.%d", p.ID, i)
+		p.Messages = append(p.Messages, Planned{Message: m})
+	}
+	return p
+}
+
+// messageJSON is a Message as the Journal stores it.
+type messageJSON struct {
+	ID      string              `json:"id"`
+	Channel string              `json:"channel"`
+	Reply   bool                `json:"reply,omitempty"`
+	ItemIDs map[string][]string `json:"item_ids,omitempty"`
+	Text    string              `json:"text"`
+	Blocks  slack.Blocks        `json:"blocks"`
+}
+
+// MarshalJSON encodes the message whole (ID, channel, reply, items, text
+// and blocks), for a Journal to store; UnmarshalJSON reads it back.
+func (m Message) MarshalJSON() ([]byte, error) {
+	return json.Marshal(messageJSON{m.ID, m.Channel, m.Reply, m.ItemIDs, m.Text, slack.Blocks{BlockSet: m.Blocks}})
+}
+
+// UnmarshalJSON decodes a message encoded by MarshalJSON.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	var j messageJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("digest: decode message: %w", err)
+	}
+	*m = Message{ID: j.ID, Channel: j.Channel, Reply: j.Reply, ItemIDs: j.ItemIDs, Text: j.Text, Blocks: j.Blocks.BlockSet}
+	return nil
 }
 
 // maybeAccepted reports whether a post that failed with err may nevertheless

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,53 +15,95 @@ import (
 	"github.com/newsbot/newsbot/internal/slackstub"
 )
 
-// memJournal is a consumer-side fake of the store's outbox, kept in memory.
+// memJournal is a consumer-side fake of the store's journal, kept in memory.
 // It outlives the Deliverers that use it, as the database outlives a crash.
 type memJournal struct {
-	mu       sync.Mutex
-	begun    map[string]time.Time
-	finished map[string]bool
-	// beginErr, when set, is Begin's error.
-	beginErr error
+	mu     sync.Mutex
+	plans  []Plan
+	closed map[string]bool
+	// planErr, when set, is Plan's error.
+	planErr error
 }
 
-func newMemJournal() *memJournal {
-	return &memJournal{begun: map[string]time.Time{}, finished: map[string]bool{}}
-}
+func newMemJournal() *memJournal { return &memJournal{closed: map[string]bool{}} }
 
-func (j *memJournal) Begin(ctx context.Context, id string, at time.Time) (time.Time, bool, error) {
+func (j *memJournal) Plan(ctx context.Context, p Plan) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.beginErr != nil {
-		return time.Time{}, false, j.beginErr
+	if j.planErr != nil {
+		return j.planErr
 	}
-	if b, ok := j.begun[id]; ok && !j.finished[id] {
-		return b, true, nil
+	// Stored as the store stores it: the messages encoded.
+	cp := p
+	cp.Messages = nil
+	for _, pm := range p.Messages {
+		b, err := json.Marshal(pm.Message)
+		if err != nil {
+			return err
+		}
+		var m Message
+		if err := json.Unmarshal(b, &m); err != nil {
+			return err
+		}
+		cp.Messages = append(cp.Messages, Planned{Message: m, Attempted: pm.Attempted, Ref: pm.Ref})
 	}
-	j.begun[id], j.finished[id] = at, false
-	return at, false, nil
-}
-
-func (j *memJournal) Finish(ctx context.Context, id string) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if _, ok := j.begun[id]; ok {
-		j.finished[id] = true
-	}
+	j.plans = append(j.plans, cp)
 	return nil
 }
 
-// unfinished returns the IDs begun and not finished.
-func (j *memJournal) unfinished() []string {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	var ids []string
-	for id := range j.begun {
-		if !j.finished[id] {
-			ids = append(ids, id)
+func (j *memJournal) message(planID string, seq int) (*Planned, error) {
+	for i := range j.plans {
+		if j.plans[i].ID == planID && seq < len(j.plans[i].Messages) {
+			return &j.plans[i].Messages[seq], nil
 		}
 	}
-	return ids
+	return nil, fmt.Errorf("no message %d in plan %s", seq, planID)
+}
+
+func (j *memJournal) Attempt(ctx context.Context, planID string, seq int, at time.Time) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	pm, err := j.message(planID, seq)
+	if err == nil && pm.Attempted.IsZero() {
+		pm.Attempted = at
+	}
+	return err
+}
+
+func (j *memJournal) Accepted(ctx context.Context, planID string, seq int, ref string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	pm, err := j.message(planID, seq)
+	if err == nil {
+		pm.Ref = ref
+	}
+	return err
+}
+
+func (j *memJournal) ClosePlan(ctx context.Context, planID string, at time.Time) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.closed[planID] = true
+	return nil
+}
+
+func (j *memJournal) OpenPlans(ctx context.Context) ([]Plan, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var open []Plan
+	for _, p := range j.plans {
+		if !j.closed[p.ID] {
+			p.Messages = slices.Clone(p.Messages)
+			open = append(open, p)
+		}
+	}
+	return open, nil
+}
+
+// openCount returns the number of open plans.
+func (j *memJournal) openCount() int {
+	open, _ := j.OpenPlans(context.Background())
+	return len(open)
 }
 
 var _ Journal = (*memJournal)(nil)
@@ -72,7 +115,7 @@ const postTimeout = 300 * time.Millisecond
 // newCrashDeliverer returns a Deliverer for stub with a new SlackPoster whose
 // requests time out after postTimeout: a fresh process, sharing journal
 // (nil for none) and marker with the earlier ones.
-func newCrashDeliverer(stub *slackstub.Server, journal Journal, marker Marker, maxAttempts int) *Deliverer {
+func newCrashDeliverer(stub *slackstub.Server, journal *memJournal, marker Marker, maxAttempts int) *Deliverer {
 	client := stub.Client()
 	c := *client
 	c.Timeout = postTimeout
@@ -89,19 +132,20 @@ func newCrashDeliverer(stub *slackstub.Server, journal Journal, marker Marker, m
 	return d
 }
 
-// postsOf counts the posts in stub tagged with each message's ID.
-func postsOf(t *testing.T, stub *slackstub.Server, msgs []Message) []int {
+// postsByID counts the posts in stub by the message ID in their metadata,
+// and returns the IDs in the order first posted.
+func postsByID(t *testing.T, stub *slackstub.Server) (map[string]int, []string) {
 	t.Helper()
-	counts := make([]int, len(msgs))
+	counts := map[string]int{}
+	var order []string
 	for _, p := range stub.Posts() {
 		id := metadataID(t, p)
-		for i, m := range msgs {
-			if m.ID() == id {
-				counts[i]++
-			}
+		if counts[id] == 0 {
+			order = append(order, id)
 		}
+		counts[id]++
 	}
-	return counts
+	return counts, order
 }
 
 // metadataID returns the message ID in a post's metadata, failing the test
@@ -122,72 +166,178 @@ func metadataID(t *testing.T, p slackstub.Post) string {
 	return id
 }
 
-func TestDeliverAfterCrashBetweenAcceptAndCommit(t *testing.T) {
-	tests := []struct {
-		name string
-		// history scripts conversations.history on the restart; nil
-		// serves it.
-		history *slackstub.Response
-		// wantMain is the number of times the main message is posted in
-		// all.
-		wantMain int
-	}{
-		{"history finds the message", nil, 1},
-		{"missing_scope", &slackstub.Response{SlackError: "missing_scope"}, 2},
-		{"not_in_channel", &slackstub.Response{SlackError: "not_in_channel"}, 2},
-		{"history fails with 500", &slackstub.Response{Status: http.StatusInternalServerError}, 2},
+// threeMessages renders a digest of three messages: a main message and two
+// thread replies.
+func threeMessages(t *testing.T) (Digest, []Message) {
+	t.Helper()
+	var (
+		d    Digest
+		msgs []Message
+	)
+	for n := 200; n < 5000 && len(msgs) < 3; n += 100 {
+		d = testDigest(makeStories(n))
+		msgs = Render(d, testOptions())
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			stub := slackstub.New(t)
-			journal, marker := newMemJournal(), &recordingMarker{}
-			d, msgs := renderTest(8)
-			if len(msgs) != 2 {
-				t.Fatalf("rendered %d messages, want 2", len(msgs))
-			}
+	if len(msgs) != 3 || msgs[0].Reply || !msgs[1].Reply || !msgs[2].Reply {
+		t.Fatalf("rendered %d messages, want a main message and two replies", len(msgs))
+	}
+	return d, msgs
+}
 
-			// The first run: Slack accepts the main message but its answer
-			// never arrives, and the process dies before retrying.
-			stub.Enqueue(slackstub.Response{HangAfterAccept: true})
-			err := newCrashDeliverer(stub, journal, marker, 1).Deliver(context.Background(), d, msgs)
-			if err == nil {
-				t.Fatal("the first run succeeded")
-			}
-			assertNoSecrets(t, err, stub.Token())
-			if len(marker.calls) != 0 || len(stub.Posts()) != 1 {
-				t.Fatalf("after the crash: marks %d, posts %d; want 0 and 1", len(marker.calls), len(stub.Posts()))
-			}
-			if got := journal.unfinished(); len(got) != 1 {
-				t.Fatalf("unfinished after the crash = %v, want the main message", got)
-			}
+// TestRecoverEveryMessageOfADigest stops while each message of a
+// three-message digest is in flight (Slack took it and had not answered),
+// then recovers in a new Deliverer: with history, no message repeats;
+// without it, only the one in flight does; every item is marked, and the
+// replies stay in the main message's thread.
+func TestRecoverEveryMessageOfADigest(t *testing.T) {
+	for inFlight := range 3 {
+		for _, history := range []bool{true, false} {
+			t.Run(fmt.Sprintf("message %d in flight, history %v", inFlight+1, history), func(t *testing.T) {
+				stub := slackstub.New(t)
+				journal, marker := newMemJournal(), &recordingMarker{}
+				d, msgs := threeMessages(t)
+				items := len(d.Stories)
+				// Slack takes the message in flight and answers after a
+				// minute; the process stops (its context is cancelled) once
+				// Slack has it.
+				script := make([]slackstub.Response, inFlight+1)
+				for i := range script {
+					script[i].Serve = true
+				}
+				script[inFlight] = slackstub.Response{Delay: time.Minute}
+				stub.Enqueue(script...)
+				ctx, cancel := context.WithCancel(context.Background())
+				go func() {
+					for len(stub.Posts()) < inFlight+1 {
+						if ctx.Err() != nil {
+							return
+						}
+						time.Sleep(5 * time.Millisecond)
+					}
+					cancel()
+				}()
+				first := newCrashDeliverer(stub, journal, marker, 1)
+				first.Poster = NewSlackPoster(stub.Token(), stub.URL(), stub.Client())
+				err := first.Deliver(ctx, d, msgs)
+				cancel()
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("the first run = %v, want it cancelled", err)
+				}
+				if n := len(stub.Posts()); n != inFlight+1 {
+					t.Fatalf("%d posts before the crash, want %d", n, inFlight+1)
+				}
+				if journal.openCount() != 1 {
+					t.Fatal("the plan was closed with a message in flight")
+				}
 
-			// The restart: a new poster, the same journal and store.
-			if tt.history != nil {
-				stub.Enqueue(*tt.history)
-			}
-			if err := newCrashDeliverer(stub, journal, marker, 3).Deliver(context.Background(), d, msgs); err != nil {
-				t.Fatalf("the restart: %v", err)
-			}
-			posts := stub.Posts()
-			if got := postsOf(t, stub, msgs); got[0] != tt.wantMain || got[1] != 1 {
-				t.Errorf("posts per message = %v, want [%d 1]", got, tt.wantMain)
-			}
-			if n := len(marker.ids()); n != 8 {
-				t.Errorf("marked %d items, want 8", n)
-			}
-			// The main message's items carry the ref of a post of it, and
-			// the reply is in that post's thread.
-			main := marker.calls[0].ref
-			if main != "C1:"+posts[0].TS && main != "C1:"+posts[len(posts)-2].TS {
-				t.Errorf("main message marked with %q, not a ref of its posts", main)
-			}
-			if reply := posts[len(posts)-1]; "C1:"+reply.ThreadTS != main {
-				t.Errorf("reply in thread %q, want %q", reply.ThreadTS, main)
-			}
-			if got := journal.unfinished(); len(got) != 0 {
-				t.Errorf("unfinished after the restart = %v", got)
-			}
-		})
+				// The restart: pending items changed meanwhile, but the plan
+				// is what Recover finishes.
+				if !history {
+					stub.RefuseReads("missing_scope")
+				}
+				restart := newCrashDeliverer(stub, journal, marker, 3)
+				restart.Poster = NewSlackPoster(stub.Token(), stub.URL(), stub.Client())
+				done, open, err := restart.Recover(context.Background())
+				if err != nil || open != 0 || len(done) != 1 || done[0].ID != journal.plans[0].ID {
+					t.Fatalf("Recover = %d plans, %d open, %v; want the plan, 0, nil", len(done), open, err)
+				}
+				counts, order := postsByID(t, stub)
+				if len(order) != 3 {
+					t.Fatalf("%d distinct messages posted, want 3", len(order))
+				}
+				for i, id := range order {
+					want := 1
+					if !history && i == inFlight {
+						want = 2
+					}
+					if counts[id] != want {
+						t.Errorf("message %d posted %d times, want %d", i+1, counts[id], want)
+					}
+				}
+				marked := marker.ids()
+				slices.Sort(marked)
+				if len(slices.Compact(marked)) != items {
+					t.Errorf("marked %d distinct items, want %d", len(slices.Compact(marked)), items)
+				}
+				// Every reply is in the thread of the main message's last
+				// post (its first, with history).
+				main := ""
+				for _, p := range stub.Posts() {
+					if metadataID(t, p) == order[0] {
+						main = p.TS
+						continue
+					}
+					if p.ThreadTS != main {
+						t.Errorf("reply %s in thread %q, want %q", metadataID(t, p), p.ThreadTS, main)
+					}
+				}
+				if journal.openCount() != 0 {
+					t.Error("the plan is still open after Recover")
+				}
+			})
+		}
+	}
+}
+
+// TestRecoverStopsWhileSlackIsUnavailable leaves the plans open when Slack
+// answers 500 during recovery, and attempts no later plan.
+func TestRecoverStopsWhileSlackIsUnavailable(t *testing.T) {
+	stub := slackstub.New(t)
+	journal, marker := newMemJournal(), &recordingMarker{}
+	for range 2 {
+		stub.Enqueue(slackstub.Response{Status: http.StatusInternalServerError})
+		d, msgs := renderTest(8)
+		if err := newCrashDeliverer(stub, journal, marker, 1).Deliver(context.Background(), d, msgs); err == nil {
+			t.Fatal("Deliver succeeded against a 500")
+		}
+	}
+	if journal.openCount() != 2 {
+		t.Fatalf("%d open plans, want both (Slack unavailable)", journal.openCount())
+	}
+	before := stub.Requests()
+	// Recovery: the lookup of the first plan's main message is answered, the
+	// post fails again.
+	stub.Enqueue(slackstub.Response{Serve: true}, slackstub.Response{Status: http.StatusServiceUnavailable})
+	_, open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background())
+	if err == nil || open != 2 {
+		t.Fatalf("Recover = %d, %v; want 2 and the 503", open, err)
+	}
+	if n := stub.Requests() - before; n != 2 {
+		t.Errorf("recovery made %d requests, want 2 (the second plan not attempted)", n)
+	}
+	if len(marker.calls) != 0 || len(stub.Posts()) != 0 {
+		t.Errorf("marks %d, posts %d; want none", len(marker.calls), len(stub.Posts()))
+	}
+	// Once Slack is back, both plans are delivered, once each.
+	if done, open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background()); err != nil || open != 0 || len(done) != 2 {
+		t.Fatalf("Recover = %d plans, %d open, %v; want 2, 0, nil", len(done), open, err)
+	}
+	if n := len(stub.Posts()); n != 4 || len(marker.ids()) != 16 {
+		t.Errorf("%d posts, %d marks; want 4 and 16", n, len(marker.ids()))
+	}
+}
+
+// TestRecoverClosesARefusedPlan closes a plan Slack refuses, so that its
+// items go back to pending, and goes on with the next plan.
+func TestRecoverClosesARefusedPlan(t *testing.T) {
+	stub := slackstub.New(t)
+	journal, marker := newMemJournal(), &recordingMarker{}
+	for range 2 {
+		stub.Enqueue(slackstub.Response{Status: http.StatusInternalServerError})
+		d, msgs := renderTest(8)
+		newCrashDeliverer(stub, journal, marker, 1).Deliver(context.Background(), d, msgs)
+	}
+	// The first plan: lookup (not found), then channel_not_found.
+	stub.Enqueue(slackstub.Response{Serve: true}, slackstub.Response{SlackError: "channel_not_found"})
+	done, open, err := newCrashDeliverer(stub, journal, marker, 1).Recover(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "channel_not_found") || open != 0 || len(done) != 1 {
+		t.Fatalf("Recover = %d plans, %d open, %v; want the second plan, 0 and channel_not_found", len(done), open, err)
+	}
+	if n := len(stub.Posts()); n != 2 || len(marker.ids()) != 8 {
+		t.Errorf("%d posts, %d marks; want the second plan's 2 and 8", n, len(marker.ids()))
+	}
+	if journal.openCount() != 0 {
+		t.Error("a refused plan stayed open")
 	}
 }
 
@@ -197,21 +347,23 @@ func TestDeliverTimeoutThenRetry(t *testing.T) {
 		journal  bool
 		script   []slackstub.Response
 		wantMain int
-		// wantUnfinished is whether the main message stays unfinished.
-		wantErr, wantUnfinished bool
+		// wantOpen is whether the plan stays open.
+		wantErr, wantOpen bool
 	}{
 		{"history finds it", true, []slackstub.Response{{HangAfterAccept: true}}, 1, false, false},
 		{"history finds it, no journal", false, []slackstub.Response{{HangAfterAccept: true}}, 1, false, false},
 		{"two timeouts", true, []slackstub.Response{{HangAfterAccept: true}, {SlackError: "missing_scope"}, {HangAfterAccept: true}}, 2, false, false},
 		{"no history scope: one repeat", true, []slackstub.Response{{HangAfterAccept: true}, {SlackError: "missing_scope"}}, 2, false, false},
-		{"no history scope, then rejected", true,
-			[]slackstub.Response{{HangAfterAccept: true}, {SlackError: "missing_scope"}, {SlackError: "channel_not_found"}}, 1, true, true},
+		{"no history scope, then refused", true,
+			[]slackstub.Response{{HangAfterAccept: true}, {SlackError: "missing_scope"}, {SlackError: "channel_not_found"}}, 1, true, false},
+		{"history fails with 500, then the post too", true,
+			[]slackstub.Response{{HangAfterAccept: true}, {Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}}, 1, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stub := slackstub.New(t)
 			journal, marker := newMemJournal(), &recordingMarker{}
-			var j Journal
+			var j *memJournal
 			if tt.journal {
 				j = journal
 			}
@@ -221,18 +373,18 @@ func TestDeliverTimeoutThenRetry(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Deliver = %v, want error %v", err, tt.wantErr)
 			}
-			got := postsOf(t, stub, msgs)
-			if got[0] != tt.wantMain {
-				t.Errorf("main message posted %d times, want %d", got[0], tt.wantMain)
+			counts, order := postsByID(t, stub)
+			if got := counts[order[0]]; got != tt.wantMain {
+				t.Errorf("main message posted %d times, want %d", got, tt.wantMain)
 			}
-			if !tt.wantErr && (got[1] != 1 || len(marker.ids()) != 8) {
-				t.Errorf("reply posted %d times, %d items marked; want 1 and 8", got[1], len(marker.ids()))
+			if !tt.wantErr && (len(order) != 2 || counts[order[1]] != 1 || len(marker.ids()) != 8) {
+				t.Errorf("posts %v, %d items marked; want the reply once and 8", counts, len(marker.ids()))
 			}
 			if tt.wantErr && len(marker.calls) != 0 {
 				t.Errorf("marked %v after an error", marker.ids())
 			}
-			if n := len(journal.unfinished()); tt.journal && (n == 1) != tt.wantUnfinished {
-				t.Errorf("%d unfinished, want unfinished %v", n, tt.wantUnfinished)
+			if tt.journal && (journal.openCount() == 1) != tt.wantOpen {
+				t.Errorf("%d open plans, want open %v", journal.openCount(), tt.wantOpen)
 			}
 		})
 	}
@@ -247,15 +399,35 @@ func TestDeliverJournalsEveryMessage(t *testing.T) {
 		if err := s.d.Deliver(context.Background(), d, msgs); err != nil {
 			t.Fatalf("Deliver: %v", err)
 		}
-		if len(journal.begun) != len(msgs) || len(journal.unfinished()) != 0 {
-			t.Errorf("journal: %d begun, unfinished %v; want %d, none", len(journal.begun), journal.unfinished(), len(msgs))
+		if len(journal.plans) != 1 || journal.openCount() != 0 {
+			t.Fatalf("journal: %d plans, %d open; want 1, none", len(journal.plans), journal.openCount())
+		}
+		for i, pm := range journal.plans[0].Messages {
+			if pm.Ref == "" || pm.Attempted.IsZero() || pm.Message.ID != fmt.Sprintf("%s.%d", journal.plans[0].ID, i) {
+				t.Errorf("message %d journalled as %+v", i, pm)
+			}
 		}
 		// Only the posts: no history calls when nothing is in doubt.
 		if s.stub.Requests() != len(msgs) {
 			t.Errorf("%d requests, want %d", s.stub.Requests(), len(msgs))
 		}
 	})
-	t.Run("rejected message is finished", func(t *testing.T) {
+	t.Run("the whole digest is journalled before the first post", func(t *testing.T) {
+		s := newDeliverySetup(t)
+		journal := newMemJournal()
+		s.d.Journal = journal
+		d, msgs := threeMessages(t)
+		s.marker.after = func() {
+			// At the first mark, Slack has one message; the journal all three.
+			if len(s.stub.Posts()) == 1 && (len(journal.plans) != 1 || len(journal.plans[0].Messages) != 3) {
+				t.Errorf("after the first post the journal holds %d plans", len(journal.plans))
+			}
+		}
+		if err := s.d.Deliver(context.Background(), d, msgs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("refused message closes the plan", func(t *testing.T) {
 		s := newDeliverySetup(t)
 		journal := newMemJournal()
 		s.d.Journal = journal
@@ -264,13 +436,13 @@ func TestDeliverJournalsEveryMessage(t *testing.T) {
 		if err := s.d.Deliver(context.Background(), d, msgs); err == nil {
 			t.Fatal("Deliver succeeded")
 		}
-		if len(journal.begun) != 1 || len(journal.unfinished()) != 0 {
-			t.Errorf("journal: %d begun, unfinished %v; want 1, none", len(journal.begun), journal.unfinished())
+		if len(journal.plans) != 1 || journal.openCount() != 0 {
+			t.Errorf("journal: %d plans, %d open; want 1, none", len(journal.plans), journal.openCount())
 		}
 	})
 	t.Run("journal fails", func(t *testing.T) {
 		s := newDeliverySetup(t)
-		s.d.Journal = &memJournal{beginErr: errors.New("disk full")}
+		s.d.Journal = &memJournal{closed: map[string]bool{}, planErr: errors.New("disk full")}
 		d, msgs := renderTest(8)
 		err := s.d.Deliver(context.Background(), d, msgs)
 		if err == nil || !strings.Contains(err.Error(), "disk full") {
@@ -284,17 +456,17 @@ func TestDeliverJournalsEveryMessage(t *testing.T) {
 		stub := slackstub.New(t)
 		journal, marker := newMemJournal(), &recordingMarker{}
 		d, msgs := renderTest(8)
-		m := msgs[0]
-		m.Channel = d.Channel
-		if _, _, err := journal.Begin(context.Background(), m.ID(), testNow); err != nil {
+		p := newPlan(d, msgs, testNow)
+		p.Messages[0].Attempted = testNow // in flight when the process died
+		if err := journal.Plan(context.Background(), p); err != nil {
 			t.Fatal(err)
 		}
 		dl := &Deliverer{Poster: NewWebhookPoster(stub.WebhookURL(), stub.Client()), Marker: marker, Journal: journal}
-		if err := dl.Deliver(context.Background(), d, msgs); err != nil {
-			t.Fatalf("Deliver: %v", err)
+		if _, open, err := dl.Recover(context.Background()); err != nil || open != 0 {
+			t.Fatalf("Recover = %d, %v", open, err)
 		}
-		if len(stub.Posts()) != len(msgs) || len(marker.ids()) != 8 || len(journal.unfinished()) != 0 {
-			t.Errorf("posts %d, marked %d, unfinished %v", len(stub.Posts()), len(marker.ids()), journal.unfinished())
+		if len(stub.Posts()) != len(msgs) || len(marker.ids()) != 8 || journal.openCount() != 0 {
+			t.Errorf("posts %d, marked %d, open %d", len(stub.Posts()), len(marker.ids()), journal.openCount())
 		}
 		for _, p := range stub.Posts() {
 			if p.Metadata != nil {
@@ -310,19 +482,20 @@ func TestSlackPosterTagsEveryPost(t *testing.T) {
 	if err := s.d.Deliver(context.Background(), d, msgs); err != nil {
 		t.Fatalf("Deliver: %v", err)
 	}
-	posts := s.stub.Posts()
-	if len(posts) != len(msgs) || len(posts) < 2 {
-		t.Fatalf("%d posts of %d messages, want several", len(posts), len(msgs))
+	if err := s.d.Deliver(context.Background(), d, msgs); err != nil {
+		t.Fatalf("Deliver: %v", err)
 	}
-	// Rendered again an hour later, the text changes but not the IDs.
-	later := testOptions()
-	later.Now = func() time.Time { return testNow.Add(time.Hour) }
-	again := Render(d, later)
+	posts := s.stub.Posts()
+	if len(posts) != 2*len(msgs) || len(msgs) < 2 {
+		t.Fatalf("%d posts of 2×%d messages, want several", len(posts), len(msgs))
+	}
+	// Each post of each plan has an ID of its own: the same digest delivered
+	// twice is two plans.
 	var ids []string
 	for i, p := range posts {
 		id := metadataID(t, p)
-		if id != msgs[i].ID() || id != again[i].ID() {
-			t.Errorf("post %d: message_id %s, want %s (first render) = %s (second)", i, id, msgs[i].ID(), again[i].ID())
+		if !strings.HasSuffix(id, fmt.Sprintf(".%d", i%len(msgs))) || len(id) != 32+2 {
+			t.Errorf("post %d: message_id %q, want <plan>.%d", i, id, i%len(msgs))
 		}
 		ids = append(ids, id)
 	}
@@ -332,38 +505,28 @@ func TestSlackPosterTagsEveryPost(t *testing.T) {
 	}
 }
 
-func TestMessageID(t *testing.T) {
-	base := Message{Channel: "C1", Text: "a", ItemIDs: map[string][]string{"TRUST": {"1", "2"}, "JTG": {"3"}}}
-	baseID := base.ID()
-	tests := []struct {
-		name string
-		m    Message
-		same bool
-	}{
-		{"same", base, true},
-		{"other text", Message{Channel: "C1", Text: "b", ItemIDs: base.ItemIDs}, true},
-		{"items in another order", Message{Channel: "C1", Text: "a", ItemIDs: map[string][]string{"JTG": {"3"}, "TRUST": {"2", "1"}}}, true},
-		{"an empty profile", Message{Channel: "C1", Text: "a", ItemIDs: map[string][]string{"TRUST": {"1", "2"}, "JTG": {"3"}, "X": nil}}, true},
-		{"other channel", Message{Channel: "C2", Text: "a", ItemIDs: base.ItemIDs}, false},
-		{"reply", Message{Channel: "C1", Text: "a", ItemIDs: base.ItemIDs, Reply: true}, false},
-		{"fewer items", Message{Channel: "C1", Text: "a", ItemIDs: map[string][]string{"TRUST": {"1", "2"}}}, false},
-		{"item of another profile", Message{Channel: "C1", Text: "a", ItemIDs: map[string][]string{"TRUST": {"1", "2", "3"}}}, false},
-		{"field boundaries", Message{Channel: "C1", Text: "a", ItemIDs: map[string][]string{"TRUST": {"12"}, "JTG": {"3"}}}, false},
-		{"no items", Message{Channel: "C1", Text: "a"}, false},
+// TestMessageJSON encodes and decodes every message of a large digest and an
+// alert: the journal gives back what was rendered.
+func TestMessageJSON(t *testing.T) {
+	_, msgs := renderTest(300)
+	msgs = append(msgs, RenderAlert(alertEntries(), testOptions())...)
+	for i, m := range msgs {
+		m.ID = fmt.Sprintf("p.%d", i)
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Message
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		again, _ := json.Marshal(back)
+		if string(again) != string(b) || back.Text != m.Text || back.Reply != m.Reply || len(back.Blocks) != len(m.Blocks) {
+			t.Errorf("message %d changed in the round trip", i)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			id := tt.m.ID()
-			if (id == baseID) != tt.same {
-				t.Errorf("ID = %s, base %s; want same %v", id, baseID, tt.same)
-			}
-			if len(id) != 32 {
-				t.Errorf("ID %q is not 32 hex digits", id)
-			}
-		})
-	}
-	// Messages without items differ by their text.
-	if (Message{Channel: "C1", Text: "a"}).ID() == (Message{Channel: "C1", Text: "b"}).ID() {
-		t.Error("item-less messages with different texts have one ID")
+	var m Message
+	if err := m.UnmarshalJSON([]byte(`{"blocks": [{"type": 3}]}`)); err == nil {
+		t.Error("a malformed message decoded")
 	}
 }

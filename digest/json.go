@@ -15,6 +15,7 @@ type jsonStory struct {
 	Link       string   `json:"link"`
 	Published  *string  `json:"published"`
 	Feed       string   `json:"feed"`
+	Source     string   `json:"source"`
 	Matched    []string `json:"matched"`
 	Duplicates []string `json:"duplicates"`
 	Also       []string `json:"also"`
@@ -24,8 +25,9 @@ type jsonStory struct {
 
 // WriteJSON writes digests as JSON Lines, one object per story, in digest and
 // rank order, with the fields profile, channel, title, link, published (RFC
-// 3339 in UTC, null when unknown), feed, matched, duplicates, also (the other
-// feeds), score and item_ids. The list fields are always arrays, [] when empty.
+// 3339 in UTC, null when unknown), feed (the feed that carried it), source
+// (the publisher an aggregator credits, else the feed's name), matched,
+// duplicates, also (the other outlets), score and item_ids. The list fields are always arrays, [] when empty.
 func WriteJSON(w io.Writer, ds []Digest) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -37,6 +39,7 @@ func WriteJSON(w io.Writer, ds []Digest) error {
 				Title:      s.Title,
 				Link:       s.Link,
 				Feed:       s.Feed,
+				Source:     s.Outlet(),
 				Matched:    nonNil(s.Matched),
 				Duplicates: nonNil(s.Duplicates),
 				Also:       nonNil(s.AlsoIn),

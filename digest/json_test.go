@@ -33,13 +33,13 @@ func TestWriteJSON(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	want := []string{"also", "channel", "duplicates", "feed", "item_ids", "link", "matched", "profile", "published", "score", "title"}
+	want := []string{"also", "channel", "duplicates", "feed", "item_ids", "link", "matched", "profile", "published", "score", "source", "title"}
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("fields = %v, want %v", keys, want)
 	}
 	if first["published"] != "2026-03-02T01:30:00Z" || first["link"] != "https://a.test/1" ||
 		!reflect.DeepEqual(first["duplicates"], []any{"https://b.test/1"}) ||
-		!reflect.DeepEqual(first["item_ids"], []any{"a", "b"}) || first["score"] != 2.0 {
+		!reflect.DeepEqual(first["item_ids"], []any{"a", "b"}) || first["score"] != 2.0 || first["source"] != "A" {
 		t.Errorf("first story = %v", first)
 	}
 

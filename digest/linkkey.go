@@ -45,3 +45,14 @@ func linkKey(link string) string {
 	}
 	return out
 }
+
+// isAggregatorLink reports whether link is an aggregator's redirect
+// (news.google.com), which leads to the publisher only through a script.
+func isAggregatorLink(link string) bool {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return h == "news.google.com" || strings.HasSuffix(h, ".news.google.com")
+}

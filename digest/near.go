@@ -17,7 +17,7 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 	}
 	var pairs []pair
 	candidatePairs(fs, func(i, j int) {
-		if entries[i].Feed == entries[j].Feed || uf.find(i) == uf.find(j) {
+		if entries[i].Outlet() == entries[j].Outlet() || uf.find(i) == uf.find(j) {
 			return
 		}
 		if fs[i].title != "" && fs[i].title == fs[j].title {

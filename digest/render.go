@@ -45,6 +45,10 @@ type Message struct {
 	Reply bool
 	// Channel is the channel the message is for.
 	Channel string
+	// ID identifies the message in Slack: SlackPoster tags the post with it
+	// (message metadata) so that it can be found again after a crash. The
+	// Deliverer sets it; a message without one is posted untagged.
+	ID string
 }
 
 // Render turns a digest into one or more messages within Slack's limits
@@ -64,9 +68,9 @@ func Render(d Digest, opts Options) []Message {
 	now := opts.Now()
 
 	top := min(opts.TopN, len(d.Stories), (MaxBlocks-4)/2) // header, description, "more" line, footer
-	main := renderMain(d, d.Stories[:top], len(d.Stories)-top, now, opts.Location, opts.Footer)
+	main := renderMain(d, d.Stories[:top], len(d.Stories)-top, now, opts.Location, opts.Footer, opts.Feedback)
 	msgs := []Message{main}
-	msgs = append(msgs, renderReplies(d, top, now)...)
+	msgs = append(msgs, renderReplies(d, top, now, opts.Feedback)...)
 	for i := range msgs {
 		msgs[i].Channel = d.Channel
 	}
@@ -74,7 +78,7 @@ func Render(d Digest, opts Options) []Message {
 }
 
 // renderMain renders the main message with the top stories.
-func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Location, footer string) Message {
+func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Location, footer string, fb bool) Message {
 	date := d.Date
 	if date.IsZero() {
 		date = now
@@ -95,7 +99,7 @@ func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Locati
 	var ids []string
 	for _, s := range top {
 		blocks = append(blocks,
-			slack.NewSectionBlock(mrkdwn(storyTitle(s, maxTitle, true)), nil, nil),
+			slack.NewSectionBlock(mrkdwn(storyTitle(s, maxTitle, true)), nil, feedbackAccessory(fb, d.Profile, s)),
 			slack.NewContextBlock("", mrkdwn(storyMeta(s, now, true))),
 		)
 		text.WriteString("\n• " + textLine(s))
@@ -118,11 +122,14 @@ func renderMain(d Digest, top []Story, more int, now time.Time, loc *time.Locati
 }
 
 // renderReplies renders the stories from index from on as compact lines,
-// packed into sections and messages within Slack's limits.
-func renderReplies(d Digest, from int, now time.Time) []Message {
+// packed into sections and messages within Slack's limits. With feedback
+// (fb), each story has a section of its own, with the feedback menu.
+func renderReplies(d Digest, from int, now time.Time, fb bool) []Message {
 	var (
 		msgs     []Message
 		sections []string
+		accs     []*slack.Accessory
+		acc      *slack.Accessory
 		sec      strings.Builder
 		secLen   int
 		lines    []string
@@ -133,8 +140,9 @@ func renderReplies(d Digest, from int, now time.Time) []Message {
 	flushSection := func() {
 		if sec.Len() > 0 {
 			sections = append(sections, sec.String())
+			accs = append(accs, acc)
 			sec.Reset()
-			secLen = 0
+			secLen, acc = 0, nil
 		}
 	}
 	flushMessage := func(next int) {
@@ -145,8 +153,8 @@ func renderReplies(d Digest, from int, now time.Time) []Message {
 		heading := fmt.Sprintf("*%s* — more stories (%d–%d of %d)",
 			escapeClip(clean(d.Profile), maxFeed), first+1, next, len(d.Stories))
 		blocks := []slack.Block{slack.NewContextBlock("", mrkdwn(heading))}
-		for _, s := range sections {
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(s), nil, nil))
+		for i, s := range sections {
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(s), nil, accs[i]))
 		}
 		msgs = append(msgs, Message{
 			Text:    heading + "\n" + strings.Join(lines, "\n"),
@@ -154,14 +162,14 @@ func renderReplies(d Digest, from int, now time.Time) []Message {
 			ItemIDs: map[string][]string{d.Profile: ids},
 			Reply:   true,
 		})
-		sections, lines, linesLen, ids, first = nil, nil, 0, nil, next
+		sections, accs, lines, linesLen, ids, first = nil, nil, nil, 0, nil, next
 	}
 
 	for i := from; i < len(d.Stories); i++ {
 		s := d.Stories[i]
 		line := "• " + storyTitle(s, maxCompactTitle, false) + " — " + storyMeta(s, now, false)
 		tline := "• " + textLine(s)
-		if secLen > 0 && secLen+1+textLen(line) > MaxSectionText {
+		if secLen > 0 && (fb || secLen+1+textLen(line) > MaxSectionText) {
 			flushSection()
 		}
 		if secLen == 0 && len(sections) == MaxBlocks-1 || linesLen+1+textLen(tline) > textBudget {
@@ -173,6 +181,7 @@ func renderReplies(d Digest, from int, now time.Time) []Message {
 		}
 		sec.WriteString(line)
 		secLen += textLen(line)
+		acc = feedbackAccessory(fb, d.Profile, s)
 		lines = append(lines, tline)
 		linesLen += 1 + textLen(tline)
 		ids = append(ids, s.ItemIDs...)
@@ -203,7 +212,7 @@ func storyTitle(s Story, max int, bold bool) string {
 // reply leaves them out); empty parts are left out.
 func storyMeta(s Story, now time.Time, full bool) string {
 	var parts []string
-	if f := clean(s.Feed); f != "" {
+	if f := clean(s.Outlet()); f != "" {
 		parts = append(parts, escapeClip(f, maxFeed))
 	}
 	if a := age(now, s.Published); a != "" {
@@ -228,7 +237,7 @@ func textLine(s Story) string {
 		title = "(untitled)"
 	}
 	line := escapeClip(title, maxCompactTitle)
-	if f := clean(s.Feed); f != "" {
+	if f := clean(s.Outlet()); f != "" {
 		line += " (" + escapeClip(f, maxFeed) + ")"
 	}
 	return line

@@ -83,6 +83,24 @@ func Retry(err error, attempt int) (wait time.Duration, retry bool) {
 	return backoff(attempt), true
 }
 
+// Unavailable reports whether err says that Slack cannot take any message for
+// now, whatever the message: a rate limit (429, with or without Retry-After,
+// also one longer than Retry waits for), a 5xx response, a network error or
+// timeout, or one of the ok:false codes that mean "try later". after is the
+// wait Slack asked for with Retry-After, zero when it named none. A caller
+// with more messages to post stops at such an error, leaving them pending:
+// they would only meet it too. Permanent errors (channel_not_found,
+// invalid_blocks, …) and a cancelled context concern one message, or none,
+// and are not unavailability.
+func Unavailable(err error) (after time.Duration, unavailable bool) {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return max(rl.RetryAfter, 0), true
+	}
+	_, retry := Retry(err, 1)
+	return 0, retry
+}
+
 // backoff is the exponential wait after the given attempt.
 func backoff(attempt int) time.Duration {
 	if attempt < 1 {

@@ -52,3 +52,33 @@ func TestRetry(t *testing.T) {
 		})
 	}
 }
+
+func TestUnavailable(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		after time.Duration
+		down  bool
+	}{
+		{"nil", nil, 0, false},
+		{"429 with a long Retry-After", fmt.Errorf("deliver: %w", &slack.RateLimitedError{RetryAfter: time.Hour}), time.Hour, true},
+		{"429 with a short Retry-After", &slack.RateLimitedError{RetryAfter: 7 * time.Second}, 7 * time.Second, true},
+		{"429 without Retry-After", slack.StatusCodeError{Code: 429}, 0, true},
+		{"500", slack.StatusCodeError{Code: 500}, 0, true},
+		{"network error", &url.Error{Op: "Post", URL: "https://slack.test/api/x", Err: errors.New("connection refused")}, 0, true},
+		{"ok:false ratelimited", slack.SlackErrorResponse{Err: "ratelimited"}, 0, true},
+		{"channel_not_found", slack.SlackErrorResponse{Err: "channel_not_found"}, 0, false},
+		{"invalid_blocks", slack.SlackErrorResponse{Err: "invalid_blocks"}, 0, false},
+		{"404", slack.StatusCodeError{Code: 404}, 0, false},
+		{"cancelled", context.Canceled, 0, false},
+		{"permanent", &PermanentError{Err: errors.New("cannot encode")}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			after, down := Unavailable(tt.err)
+			if after != tt.after || down != tt.down {
+				t.Errorf("Unavailable(%v) = %v, %v; want %v, %v", tt.err, after, down, tt.after, tt.down)
+			}
+		})
+	}
+}

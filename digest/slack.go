@@ -64,9 +64,9 @@ func NewSlackPoster(token, apiURL string, client *http.Client) *SlackPoster {
 }
 
 // Post posts m to channel, in the thread of threadTS when it is not empty,
-// with link and media unfurling off and m.Text as the fallback text, tagged
-// with message metadata of type MetadataEventType that carries m.ID() (with
-// m.Channel as the channel posted to) so that Find can recognise it. It
+// with link and media unfurling off and m.Text as the fallback text, tagged,
+// when m.ID is set, with message metadata of type MetadataEventType that
+// carries m.ID so that Find can recognise it. It
 // returns the accepted message's ref as "channel:ts". threadTS may be such a
 // ref or a bare ts.
 func (p *SlackPoster) Post(ctx context.Context, channel string, m Message, threadTS string) (string, error) {
@@ -74,10 +74,12 @@ func (p *SlackPoster) Post(ctx context.Context, channel string, m Message, threa
 		slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
-		slack.MsgOptionMetadata(slack.SlackMetadata{
+	}
+	if m.ID != "" {
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
 			EventType:    MetadataEventType,
-			EventPayload: map[string]any{"message_id": m.ID()},
-		}),
+			EventPayload: map[string]any{"message_id": m.ID},
+		}))
 	}
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
@@ -113,24 +115,26 @@ const (
 )
 
 // Find looks for the message with messageID that Post posted to channel at or
-// after since: in the channel's history and, when threadTS is not empty, in
-// that thread's replies (conversations.history does not list replies). It
-// returns the message's ref as "channel:ts". It needs the channels:history
-// or groups:history scope, and channels:read or groups:read when channel is
-// a name (such as "#news") that no earlier Post in this process resolved.
-// Any failure, such as missing_scope or not_in_channel, is an error: only a
-// complete search reports found false with a nil error.
+// after since: with conversations.history among the channel's top-level
+// messages when threadTS is empty, else with conversations.replies among the
+// replies in the thread of threadTS (conversations.history does not list
+// replies). It returns the message's ref as "channel:ts". It needs the
+// channels:history or groups:history scope, and channels:read or
+// groups:read when channel is a name (such as "#news") that no earlier Post
+// in this process resolved. Any failure, such as missing_scope or
+// not_in_channel, is an error: only a complete search reports found false
+// with a nil error.
 func (p *SlackPoster) Find(ctx context.Context, channel, threadTS, messageID string, since time.Time) (string, bool, error) {
 	id, err := p.channelID(ctx, channel)
 	if err != nil {
 		return "", false, err
 	}
 	oldest := slackTS(since.Add(-findClockSkew))
+	if threadTS != "" {
+		return p.findReply(ctx, id, threadTS, messageID, oldest)
+	}
 	cursor := ""
-	for page := 0; ; page++ {
-		if page == findMaxPages {
-			return "", false, fmt.Errorf("slack: conversations.history: more than %d messages since %s", findMaxPages*findPageSize, since.UTC().Format(time.RFC3339))
-		}
+	for page := 0; page < findMaxPages; page++ {
 		resp, err := p.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 			ChannelID: id, Cursor: cursor, Oldest: oldest, Limit: findPageSize, IncludeAllMetadata: true,
 		})
@@ -143,20 +147,20 @@ func (p *SlackPoster) Find(ctx context.Context, channel, threadTS, messageID str
 		}
 		cursor = resp.ResponseMetaData.NextCursor
 		if past || !resp.HasMore || cursor == "" {
-			break
+			return "", false, nil
 		}
 	}
-	if threadTS == "" {
-		return "", false, nil
-	}
+	return "", false, fmt.Errorf("slack: conversations.history: more than %d messages since %s", findMaxPages*findPageSize, since.UTC().Format(time.RFC3339))
+}
+
+// findReply looks for the message with messageID among the replies in the
+// thread of threadTS (a ref or a bare ts) in the channel with ID id.
+func (p *SlackPoster) findReply(ctx context.Context, id, threadTS, messageID, oldest string) (string, bool, error) {
 	if i := strings.LastIndexByte(threadTS, ':'); i >= 0 {
 		threadTS = threadTS[i+1:]
 	}
-	cursor = ""
-	for page := 0; ; page++ {
-		if page == findMaxPages {
-			return "", false, fmt.Errorf("slack: conversations.replies: more than %d replies", findMaxPages*findPageSize)
-		}
+	cursor := ""
+	for page := 0; page < findMaxPages; page++ {
 		msgs, more, next, err := p.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 			ChannelID: id, Timestamp: threadTS, Cursor: cursor, Oldest: oldest, Limit: findPageSize, IncludeAllMetadata: true,
 		})
@@ -171,6 +175,7 @@ func (p *SlackPoster) Find(ctx context.Context, channel, threadTS, messageID str
 		}
 		cursor = next
 	}
+	return "", false, fmt.Errorf("slack: conversations.replies: more than %d replies", findMaxPages*findPageSize)
 }
 
 // findIn returns the ts of the message tagged with messageID among msgs, and

@@ -159,6 +159,15 @@ func TestSlackPosterFind(t *testing.T) {
 		{"missing_scope", "C1", "", map[string]func(url.Values) any{
 			"conversations.history": func(url.Values) any { return map[string]any{"ok": false, "error": "missing_scope"} },
 		}, "", false, "missing_scope"},
+		{"a reply is looked for in its thread alone", "C1", "C1:1700000001.000100", map[string]func(url.Values) any{
+			"conversations.history": func(url.Values) any {
+				t.Error("a reply looked for in the channel's history")
+				return map[string]any{"ok": true, "messages": []any{tagged("1700000005.000100", "m1")}}
+			},
+			"conversations.replies": func(url.Values) any {
+				return map[string]any{"ok": true, "messages": []any{tagged("1700000001.000100", "main")}}
+			},
+		}, "", false, ""},
 		{"replies missing_scope", "C1", "C1:1700000001.000100", map[string]func(url.Values) any{
 			"conversations.history": history(),
 			"conversations.replies": func(url.Values) any { return map[string]any{"ok": false, "error": "missing_scope"} },

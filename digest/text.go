@@ -36,7 +36,7 @@ func WriteText(w io.Writer, ds []Digest, opts Options) error {
 			}
 			fmt.Fprintf(bw, "%3d. %s\n", n+1, title)
 			var meta []string
-			if f := clean(s.Feed); f != "" {
+			if f := clean(s.Outlet()); f != "" {
 				meta = append(meta, f)
 			}
 			if a := age(now, s.Published); a != "" {

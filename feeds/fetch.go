@@ -45,8 +45,17 @@ type Options struct {
 // Request names one feed to fetch and the validators from its previous
 // successful fetch.
 type Request struct {
-	URL          string // http(s) URL, or a local file path / file:// URL
-	Name         string // configured display name, may be empty
+	URL  string // http(s) URL, or a local file path / file:// URL
+	Name string // configured display name, may be empty
+	// UserAgent replaces Options.UserAgent for this feed and its articles
+	// when not empty: some sites refuse a bot's User-Agent.
+	UserAgent string
+	// Headers are sent with every request for this feed and its articles,
+	// after newsbot's own (so they may replace Accept, not the validators).
+	Headers map[string]string
+	// FullText asks the caller to fetch each new item's article page
+	// (Poller.FetchArticles) and match on its main text.
+	FullText     bool
 	ETag         string // from the previous successful fetch
 	LastModified string
 }
@@ -121,6 +130,9 @@ func NewFetcher(opts Options) *Fetcher {
 			if !isHTTP(req.URL) {
 				return fmt.Errorf("redirect to unsupported scheme %q", req.URL.Scheme)
 			}
+			if req.Context().Value(articleKey{}) != nil && isAggregatorHost(req.URL.Hostname()) {
+				return ErrAggregatorLink
+			}
 			return nil
 		},
 	}
@@ -177,9 +189,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request, u *url.URL, res *R
 	if err != nil {
 		return errors.New("invalid request")
 	}
-	hreq.Header.Set("User-Agent", f.opts.UserAgent)
-	hreq.Header.Set("Accept", acceptHeader)
-	hreq.Header.Set("Accept-Encoding", "gzip")
+	f.setHeaders(hreq, req, acceptHeader)
 	if v := req.ETag; v != "" && validHeaderValue(v) {
 		hreq.Header.Set("If-None-Match", v)
 	}
@@ -238,6 +248,24 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request, u *url.URL, res *R
 		res.MaxAge = pf.ttl
 	}
 	return nil
+}
+
+// setHeaders sets the headers every request carries: User-Agent (the
+// feed's own, else the Fetcher's), Accept, Accept-Encoding, then the feed's
+// extra headers.
+func (f *Fetcher) setHeaders(hreq *http.Request, req Request, accept string) {
+	ua := f.opts.UserAgent
+	if req.UserAgent != "" {
+		ua = req.UserAgent
+	}
+	hreq.Header.Set("User-Agent", ua)
+	hreq.Header.Set("Accept", accept)
+	hreq.Header.Set("Accept-Encoding", "gzip")
+	for k, v := range req.Headers {
+		if validHeaderValue(v) {
+			hreq.Header.Set(k, v)
+		}
+	}
 }
 
 // readBody reads the response body, inflating gzip (declared, or sniffed

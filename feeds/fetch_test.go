@@ -541,3 +541,40 @@ func TestFetchLocalFileTooLarge(t *testing.T) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }
+
+func TestFetchUserAgentAndHeaders(t *testing.T) {
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		w.Write([]byte(`<rss version="2.0"><channel><title>t</title></channel></rss>`))
+	}))
+	defer srv.Close()
+	f := NewFetcher(Options{Timeout: 5 * time.Second, UserAgent: "global/1.0"})
+	tests := []struct {
+		name    string
+		req     Request
+		wantUA  string
+		headers map[string]string
+	}{
+		{"global", Request{URL: srv.URL}, "global/1.0", nil},
+		{"per feed", Request{URL: srv.URL, UserAgent: "Mozilla/5.0 (compatible; newsbot; +mailto:ops@example.org)",
+			Headers: map[string]string{"From": "ops@example.org", "Accept-Language": "en-IN", "X-Bad": "a\nb"}},
+			"Mozilla/5.0 (compatible; newsbot; +mailto:ops@example.org)",
+			map[string]string{"From": "ops@example.org", "Accept-Language": "en-IN", "X-Bad": ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := f.Fetch(context.Background(), tt.req); err != nil {
+				t.Fatal(err)
+			}
+			if ua := got.Get("User-Agent"); ua != tt.wantUA {
+				t.Errorf("User-Agent = %q, want %q", ua, tt.wantUA)
+			}
+			for k, v := range tt.headers {
+				if got.Get(k) != v {
+					t.Errorf("%s = %q, want %q", k, got.Get(k), v)
+				}
+			}
+		})
+	}
+}

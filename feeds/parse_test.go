@@ -145,7 +145,7 @@ func TestParseItemDetails(t *testing.T) {
 	}{
 		{"ID from GUID", items[0].ID, itemID(feedURL, "PRID-2101234")},
 		{"ID from link", items[1].ID, itemID(feedURL, "https://pib.example.gov.in/PressReleasePage.aspx?PRID=2101190")},
-		{"ID from title and date", items[2].ID, itemID(feedURL, "Statement on TRUST initiative & critical minerals|0001-01-01T00:00:00Z")},
+		{"ID from title, date and text", items[2].ID, itemID(feedURL, "Statement on TRUST initiative & critical minerals|0001-01-01T00:00:00Z|"+items[2].Text)},
 		{"relative link resolved, fbclid dropped", items[1].Link, "https://pib.example.gov.in/PressReleasePage.aspx?PRID=2101190"},
 		{"entity in plain text decoded", items[1].Summary, "The JTG met in New Delhi to review co-development of jet-engine and unmanned systems technology & testing."},
 		{"no link", items[2].Link, ""},
@@ -466,5 +466,186 @@ func BenchmarkParse(b *testing.B) {
 		if _, _, err := Parse(data, "application/rss+xml", "https://dustri.org/b/feed", ""); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestParseWholeContent(t *testing.T) {
+	tests := []struct {
+		name        string
+		file        string
+		wantInText  []string // occur only deep inside the content
+		wantOnce    string   // a sentence the description and content share, to be read once
+		wantSummary string   // the lead shown, not the whole text
+	}{
+		{
+			name:        "WordPress: article only in content:encoded",
+			file:        "wordpress.xml",
+			wantInText:  []string{"Defence Research and Development Organisation", "INDUS-X", "appeared first on Defence Watch"},
+			wantOnce:    "Ministers of both countries met in New Delhi",
+			wantSummary: "Ministers of both countries met in New Delhi on Wednesday to review the bilateral agenda […]\nThe post Ministers review bilateral agenda in New Delhi appeared first on Defence Watch.",
+		},
+		{
+			name:        "Atom: one-line summary, article in content",
+			file:        "atom-content.xml",
+			wantInText:  []string{"reciprocal tariffs on Indian steel"},
+			wantOnce:    "This week's notes on trade policy.",
+			wantSummary: "This week's notes on trade policy.",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, items, err := Parse(readFixture(t, tt.file), "", "https://example.org/feed", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != 1 {
+				t.Fatalf("got %d items, want 1", len(items))
+			}
+			it := items[0]
+			for _, w := range tt.wantInText {
+				if i := strings.Index(it.Text, w); i < 0 {
+					t.Errorf("Text lacks %q", w)
+				} else if w != "appeared first on Defence Watch" && i < 2000 {
+					t.Errorf("%q at byte %d: the fixture must put it after the first 2,000 characters", w, i)
+				}
+			}
+			if n := strings.Count(it.Text, tt.wantOnce); n != 1 {
+				t.Errorf("Text holds %q %d times, want once", tt.wantOnce, n)
+			}
+			if it.Summary != tt.wantSummary {
+				t.Errorf("Summary = %q, want %q", it.Summary, tt.wantSummary)
+			}
+			if strings.ContainsAny(it.Text, "<>") {
+				t.Errorf("Text holds markup: %.200q", it.Text)
+			}
+		})
+	}
+}
+
+func TestParseJSONFeedContent(t *testing.T) {
+	const doc = `{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[
+	{"id":"1","url":"https://j.example/1","title":"A","summary":"Short lead.","content_html":"<p>Short lead.</p><p>Deep in the article: iCET.</p>"},
+	{"id":"2","url":"https://j.example/2","title":"B","content_text":"Plain text body about tariffs."}]}`
+	_, items, err := Parse([]byte(doc), "application/feed+json", "https://j.example/feed.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := items[0].Text, "Short lead.\nDeep in the article: iCET."; got != want {
+		t.Errorf("content_html: Text = %q, want %q", got, want)
+	}
+	if got, want := items[1].Text, "Plain text body about tariffs."; got != want {
+		t.Errorf("content_text: Text = %q, want %q", got, want)
+	}
+	if items[0].Summary != "Short lead." {
+		t.Errorf("Summary = %q, want the summary", items[0].Summary)
+	}
+}
+
+func TestParseTextCapped(t *testing.T) {
+	body := strings.Repeat("word ", MaxTextBytes/5+1000) + "needle"
+	doc := `<rss version="2.0"><channel><title>c</title><item><title>t</title><link>https://c.example/1</link>` +
+		`<description>lead</description><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[<p>` +
+		body + `</p>]]></content:encoded></item></channel></rss>`
+	_, items, err := Parse([]byte(doc), "", "https://c.example/feed", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := items[0]
+	if len(it.Text) > MaxTextBytes || len(it.Text) < MaxTextBytes*3/4 {
+		t.Errorf("len(Text) = %d, want at most %d and close to it", len(it.Text), MaxTextBytes)
+	}
+	if strings.Contains(it.Text, "needle") {
+		t.Error("text beyond the cap was kept")
+	}
+	if !utf8.ValidString(it.Text) {
+		t.Error("Text is not valid UTF-8")
+	}
+}
+
+func TestParseAggregatorSource(t *testing.T) {
+	_, items, err := Parse(readFixture(t, "googlenews.xml"), "", "https://news.google.com/rss/search?q=INDUS-X", "News search: INDUS-X")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		title, source, sourceURL string
+	}{
+		{"India, US launch INDUS-X innovation bridge for defence start-ups", "The Hindu", "https://www.thehindu.com/"},
+		{"India, US launch INDUS-X innovation bridge for defence start-ups", "Hindustan Times", "https://www.hindustantimes.com/"},
+		{"India, US launch INDUS-X innovation bridge for defence start-ups", "The Economic Times", "https://economictimes.indiatimes.com/"},
+		// The suffix names no publisher the feed gives: kept as it is.
+		{"Pune start-up wins INDUS-X challenge - Times of India - Pune edition", "The Times of India", "https://timesofindia.indiatimes.com/"},
+	}
+	if len(items) != len(tests) {
+		t.Fatalf("got %d items, want %d", len(items), len(tests))
+	}
+	for i, tt := range tests {
+		it := items[i]
+		if it.Title != tt.title || it.Source != tt.source || it.SourceURL != tt.sourceURL {
+			t.Errorf("item %d: got (%q, %q, %q), want (%q, %q, %q)", i, it.Title, it.Source, it.SourceURL, tt.title, tt.source, tt.sourceURL)
+		}
+		if it.Feed != "News search: INDUS-X" {
+			t.Errorf("item %d: Feed = %q, want the feed's name", i, it.Feed)
+		}
+		if it.Summary != "" || it.Text != "" {
+			t.Errorf("item %d: description that repeats the title and publisher kept: Summary %q, Text %q", i, it.Summary, it.Text)
+		}
+	}
+}
+
+func TestPublisherSuffix(t *testing.T) {
+	tests := []struct {
+		name, title, source, desc string
+		wantTitle, wantSource     string
+	}{
+		{"suffix equals source", "Jets deal signed - The Hindu", "The Hindu", "", "Jets deal signed", "The Hindu"},
+		{"case differs", "Jets deal signed - THE HINDU", "The Hindu", "", "Jets deal signed", "The Hindu"},
+		{"suffix differs from source", "India - US talks", "The Hindu", "", "India - US talks", "The Hindu"},
+		{"description names the publisher", "Jets deal signed - Mint", "", "Jets deal signed Mint", "Jets deal signed", "Mint"},
+		{"description is the title", "India - US", "", "India - US", "India - US", ""},
+		{"no source, no description", "India - US", "", "", "India - US", ""},
+		{"nothing after the dash", "Trade - ", "", "x", "Trade - ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gotTitle, gotSource := publisherSuffix(tt.title, tt.source, tt.desc)
+			if gotTitle != tt.wantTitle || gotSource != tt.wantSource {
+				t.Errorf("got (%q, %q), want (%q, %q)", gotTitle, gotSource, tt.wantTitle, tt.wantSource)
+			}
+		})
+	}
+}
+
+func TestParseItemsWithoutGUIDOrLink(t *testing.T) {
+	const doc = `<rss version="2.0"><channel><title>PR</title>
+<item><title>Press release</title><description>Minister meets the US delegation on jet engines.</description></item>
+<item><title>Press release</title><description>Navy commissions a new survey vessel.</description></item>
+<item><title>Press release</title><description>Minister meets the US delegation on jet engines.</description></item>
+</channel></rss>`
+	_, items, err := Parse([]byte(doc), "", "https://pr.example/rss", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items[0].ID == items[1].ID {
+		t.Error("two stories under one headline share an ID")
+	}
+	if items[0].ID != items[2].ID {
+		t.Error("the same story twice got two IDs")
+	}
+}
+
+func TestParseStripsBidiControls(t *testing.T) {
+	const doc = "<rss version=\"2.0\"><channel><title>c</title><item><title>Safe \u202Egnirts desrever\u202C title \u2066x\u2069</title>" +
+		"<link>https://c.example/1</link><description>Lead \u200Fwith\u200E marks \u061C and \u202Boverrides\u202C.</description></item></channel></rss>"
+	_, items, err := Parse([]byte(doc), "", "https://c.example/feed", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := items[0]
+	if want := "Safe gnirts desrever title x"; it.Title != want {
+		t.Errorf("Title = %q, want %q", it.Title, want)
+	}
+	if want := "Lead with marks and overrides."; it.Summary != want || it.Text != want {
+		t.Errorf("Summary = %q, Text = %q, want %q", it.Summary, it.Text, want)
 	}
 }

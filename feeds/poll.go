@@ -22,6 +22,33 @@ type Poller struct {
 	Fetcher     *Fetcher // required
 	Concurrency int      // fetches in flight overall; DefaultConcurrency when zero
 	PerHost     int      // fetches in flight per host; DefaultPerHost when zero
+
+	mu    sync.Mutex
+	hosts map[string]*semaphore.Weighted // per-host limits, feeds and articles alike
+}
+
+// perHost returns the per-host limit in force.
+func (p *Poller) perHost() int {
+	if p.PerHost <= 0 {
+		return DefaultPerHost
+	}
+	return p.PerHost
+}
+
+// hostLimit returns the semaphore that bounds fetches from host h, shared
+// by every Poll and FetchArticles of p.
+func (p *Poller) hostLimit(h string) *semaphore.Weighted {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.hosts == nil {
+		p.hosts = map[string]*semaphore.Weighted{}
+	}
+	s, ok := p.hosts[h]
+	if !ok {
+		s = semaphore.NewWeighted(int64(p.perHost()))
+		p.hosts[h] = s
+	}
+	return s
 }
 
 // Poll fetches every request and calls fn once per request with its
@@ -42,10 +69,6 @@ func (p *Poller) Poll(ctx context.Context, reqs []Request, fn func(Request, *Res
 	if workers <= 0 {
 		workers = DefaultConcurrency
 	}
-	perHost := p.PerHost
-	if perHost <= 0 {
-		perHost = DefaultPerHost
-	}
 	workers = min(workers, len(reqs))
 
 	hosts := make(map[string]*semaphore.Weighted)
@@ -54,7 +77,7 @@ func (p *Poller) Poll(ctx context.Context, reqs []Request, fn func(Request, *Res
 	for i, r := range reqs {
 		h := hostKey(r.URL)
 		if _, ok := hosts[h]; !ok {
-			hosts[h] = semaphore.NewWeighted(int64(perHost))
+			hosts[h] = p.hostLimit(h)
 			order = append(order, h)
 		}
 		byHost[h] = append(byHost[h], i)

@@ -55,12 +55,6 @@ func titleText(s string) string {
 	return truncate(strings.ReplaceAll(plainText(s), "\n", " "), maxTitleRunes)
 }
 
-// summaryText turns a description into plain text of at most
-// maxSummaryRunes runes, one line per HTML block.
-func summaryText(s string) string {
-	return truncate(plainText(s), maxSummaryRunes)
-}
-
 // plainText converts HTML to plain text: tags dropped, script and style
 // content dropped, entities decoded, a newline after each block element,
 // control characters removed and other whitespace folded to single spaces.
@@ -161,9 +155,11 @@ func foldSpace(s string) string {
 			pendingLine = true
 		case unicode.IsSpace(r):
 			pendingSpace = true
-		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF', r == '\u00AD', r == utf8.RuneError && size == 1:
+		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF', r == '\u00AD', r == utf8.RuneError && size == 1,
+			isBidiControl(r):
 			// Dropped: C1 controls, zero-width space, BOM, soft hyphen,
-			// invalid bytes.
+			// invalid bytes, and bidirectional controls, which can make
+			// a title read backwards wherever it is shown.
 		default:
 			emit()
 			b.WriteRune(r)
@@ -194,4 +190,168 @@ func truncate(s string, max int) string {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"' && r != '\''
 	})
 	return head + ellipsis
+}
+
+// isBidiControl reports whether r is a bidirectional formatting character:
+// the embeddings and overrides U+202A–U+202E, the isolates U+2066–U+2069,
+// the marks U+200E and U+200F, and the Arabic letter mark U+061C.
+func isBidiControl(r rune) bool {
+	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' ||
+		r == '\u200E' || r == '\u200F' || r == '\u061C'
+}
+
+// mergeText joins an item's description and content, both plain text, into
+// the text it is matched on, reading once what they repeat: when one holds
+// the other (compared by words, case and punctuation ignored) only the
+// longer is kept; otherwise the description's paragraphs that the content
+// does not hold (a WordPress excerpt's "The post … appeared first on …")
+// come before the content. The result is capped at MaxTextBytes.
+func mergeText(desc, content string) string {
+	switch {
+	case content == "":
+		return capText(desc)
+	case desc == "":
+		return capText(content)
+	}
+	// Plain containment first: both went through plainText, so a copy is
+	// usually a copy byte for byte, and comparing by words costs a pass
+	// over the whole content.
+	if strings.Contains(content, desc) {
+		return capText(content)
+	}
+	// Then line by line: an excerpt ending in "[…]" is usually in the
+	// content byte for byte once the ellipsis is off.
+	var rest []string
+	for line := range strings.SplitSeq(desc, "\n") {
+		if t := trimEllipsis(line); t != "" && !strings.Contains(content, t) {
+			rest = append(rest, line)
+		}
+	}
+	if len(rest) == 0 {
+		return capText(content)
+	}
+	nd, nc := wordKey(desc), wordKey(content)
+	switch {
+	case strings.Contains(nc, nd):
+		return capText(content)
+	case strings.Contains(nd, nc):
+		return capText(desc)
+	}
+	var b strings.Builder
+	for _, line := range rest {
+		if k := wordKey(trimEllipsis(line)); k != "" && !strings.Contains(nc, k) {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString(content)
+	return capText(b.String())
+}
+
+// trimEllipsis removes the mark of an excerpt cut short ("…", "...",
+// "[…]", "[&hellip;]" already decoded) from the end of s.
+func trimEllipsis(s string) string {
+	s = strings.TrimSpace(s)
+	for _, suffix := range []string{"[…]", "[...]", "…", "..."} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, suffix))
+	}
+	return s
+}
+
+// wordKey returns s in lower case with every run of characters other than
+// letters and digits folded to one space, for comparing texts by words.
+func wordKey(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				space = len(b) > 0
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+			space = len(b) > 0
+			continue
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+	}
+	return string(b)
+}
+
+// capText cuts s to at most MaxTextBytes bytes, at a line or word boundary
+// in the last quarter of the allowance if there is one, never inside a rune.
+func capText(s string) string {
+	if len(s) <= MaxTextBytes {
+		return s
+	}
+	cut := MaxTextBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	head := s[:cut]
+	if i := strings.LastIndexAny(head, " \n"); i >= MaxTextBytes*3/4 {
+		head = head[:i]
+	}
+	return head
+}
+
+// publisherSuffix removes an aggregator's " - Publisher" suffix from title
+// when the feed names that publisher: as the item's source, or, when it has
+// none, at the end of the description (Google News descriptions end with
+// the publisher's name). It returns the title and the publisher.
+func publisherSuffix(title, source, desc string) (string, string) {
+	i := strings.LastIndex(title, " - ")
+	if i <= 0 {
+		return title, source
+	}
+	head, suffix := strings.TrimSpace(title[:i]), strings.TrimSpace(title[i+3:])
+	if head == "" || suffix == "" {
+		return title, source
+	}
+	switch {
+	case source != "":
+		if strings.EqualFold(suffix, source) {
+			return head, source
+		}
+	case len(desc) > len(suffix) && strings.HasSuffix(strings.ToLower(desc), " "+strings.ToLower(suffix)) &&
+		!strings.HasSuffix(strings.ToLower(desc), strings.ToLower(title)):
+		return head, suffix
+	}
+	return title, source
+}
+
+// echoesTitle reports whether a description says nothing but the item's
+// title (as the feed gave it, or without the publisher's suffix), perhaps
+// followed by the publisher's name.
+func echoesTitle(desc, fullTitle, title, source string) bool {
+	if desc == "" {
+		return false
+	}
+	d, t := wordKey(desc), wordKey(fullTitle)
+	if d == t || d == wordKey(title) {
+		return true
+	}
+	// "Headline Publisher", where the title is "Headline - Publisher" or
+	// "Headline - Publisher - Edition".
+	rest, ok := strings.CutSuffix(d, " "+wordKey(source))
+	return source != "" && ok && rest != "" && strings.HasPrefix(t, rest)
 }

@@ -16,6 +16,10 @@ import (
 type PollResult struct {
 	State FeedState
 	Items []feeds.Item
+	// Texts, if not nil, are the Items' texts as PackTexts returns them,
+	// index for index; SavePolls then stores them as they are instead of
+	// compressing the texts of the new items itself.
+	Texts [][]byte
 	// Matches are matches of Items. Only those whose item is stored for the
 	// first time by this call are recorded: an item seen before was matched
 	// when it was first seen (or is left to backfill).
@@ -43,11 +47,25 @@ func (s *Store) SavePolls(ctx context.Context, rs []PollResult, seen time.Time) 
 		return saved, errors.New("store: save polls: zero seen time")
 	}
 	var items []feeds.Item
+	var texts [][]byte // packed texts given, by index in items
+	var given []bool
 	var matches []Match
 	states := make([]FeedState, 0, len(rs))
 	for _, r := range rs {
 		if r.State.URL == "" {
 			return saved, errors.New("store: save polls: feed state with empty URL")
+		}
+		if r.Texts != nil && len(r.Texts) != len(r.Items) {
+			return saved, fmt.Errorf("store: save polls: %s: %d texts for %d items", r.State.URL, len(r.Texts), len(r.Items))
+		}
+		for i := range r.Items {
+			if r.Texts != nil {
+				texts = append(texts, r.Texts[i])
+				given = append(given, true)
+			} else {
+				texts = append(texts, nil)
+				given = append(given, false)
+			}
 		}
 		items = append(items, r.Items...)
 		matches = append(matches, r.Matches...)
@@ -61,7 +79,12 @@ func (s *Store) SavePolls(ctx context.Context, rs []PollResult, seen time.Time) 
 	}
 	defer tx.Rollback()
 
-	isNew, err := insertItems(ctx, tx, items, seen)
+	isNew, err := insertItems(ctx, tx, items, seen, func(i int) ([]byte, error) {
+		if given[i] {
+			return texts[i], nil
+		}
+		return packText(items[i])
+	})
 	if err != nil {
 		return saved, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -113,6 +114,41 @@ func TestSavePollsConcurrentOverlap(t *testing.T) {
 		wg.Wait()
 		if newItems != 160 || newMatches != 160 {
 			t.Errorf("new items %d, new matches %d; want each item and match stored once: 160", newItems, newMatches)
+		}
+	})
+}
+
+func TestSavePollsPackedTexts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := b.open(t)
+		long := pollItem("a", "long", t0)
+		long.Text = strings.Repeat("A long article about the Joint Technical Group. ", 200)
+		short := pollItem("a", "short", t0)
+		items := []feeds.Item{long, short}
+		texts, err := PackTexts(items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if texts[0] == nil || texts[1] != nil {
+			t.Fatalf("PackTexts = %d, %d bytes; want the long text packed and nil for the other", len(texts[0]), len(texts[1]))
+		}
+		r := PollResult{State: FeedState{URL: "https://a.example/feed"}, Items: items, Texts: texts}
+		if _, err := s.SavePolls(ctx, []PollResult{r}, t0); err != nil {
+			t.Fatal(err)
+		}
+		got := walk(t, s, t0, t0.Add(time.Millisecond))
+		for _, it := range got {
+			if it.ID == "long" && it.Text != long.Text {
+				t.Errorf("long text read back as %d bytes, want %d", len(it.Text), len(long.Text))
+			}
+			if it.ID == "short" && it.Text != short.Summary {
+				t.Errorf("short text read back as %q, want its summary", it.Text)
+			}
+		}
+		bad := PollResult{State: FeedState{URL: "https://b.example/feed"}, Items: items, Texts: texts[:1]}
+		if _, err := s.SavePolls(ctx, []PollResult{bad}, t0); err == nil || !strings.Contains(err.Error(), "1 texts for 2 items") {
+			t.Errorf("texts not matching items: error %v", err)
 		}
 	})
 }

@@ -11,7 +11,7 @@ const copyBatch = 500
 
 // CopyStats says what Copy did, table by table.
 type CopyStats struct {
-	FeedStates, Items, Matches, Marks CopyCount
+	FeedStates, Items, Matches, Marks, Feedback CopyCount
 }
 
 // CopyCount counts the rows of one table that Copy read from the source, and
@@ -29,13 +29,14 @@ var copyTables = []struct {
 	count              func(*CopyStats) *CopyCount
 }{
 	{"feed_states", feedStateColumns, "url", func(c *CopyStats) *CopyCount { return &c.FeedStates }},
-	{"items", "id, feed_url, feed, title, summary, link, published, seen", "id", func(c *CopyStats) *CopyCount { return &c.Items }},
+	{"items", "id, feed_url, feed, title, summary, link, published, seen, text_gz, source, source_url, published_feed", "id", func(c *CopyStats) *CopyCount { return &c.Items }},
 	{"matches", "profile, item_id, channel, terms, score, matched, delivered_at, delivery_ref", "profile, item_id", func(c *CopyStats) *CopyCount { return &c.Matches }},
 	{"marks", "mark, at", "mark", func(c *CopyStats) *CopyCount { return &c.Marks }},
+	{"feedback", "profile, item_id, story_id, user_id, action, channel, action_ts, at", "user_id, profile, item_id, action", func(c *CopyStats) *CopyCount { return &c.Feedback }},
 }
 
-// Copy copies the feed states, items, matches with their delivery state, and
-// marks of from into to, for example from a SQLite file to a new PostgreSQL
+// Copy copies the feed states, items, matches with their delivery state,
+// marks and readers' feedback of from into to, for example from a SQLite file to a new PostgreSQL
 // database. Rows that to has already (by key) are left as they are, so Copy
 // can be run again, for instance after an interruption, and copies only what
 // is missing. Rows are streamed, not loaded all at once, and written in

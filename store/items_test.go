@@ -315,3 +315,93 @@ func BenchmarkSaveItems(b *testing.B) {
 		}
 	})
 }
+
+func TestItemTextSourceAndFutureDates(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := b.open(t)
+		long := item("long", t0)
+		long.Text = strings.Repeat("Officials reviewed the agenda. ", 3000) + "The JTG met late in the day."
+		long.Source, long.SourceURL = "The Hindu", "https://www.thehindu.com/"
+		future := item("future", t0.AddDate(73, 0, 0)) // a pubDate in 2099
+		skewed := item("skewed", t0.Add(MaxFutureSkew))
+		fresh, err := s.SaveItems(ctx, []feeds.Item{long, future, skewed}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range fresh {
+			if it.ID == "future" && !it.Published.Equal(t0) {
+				t.Errorf("SaveItems returned the future item with Published %v, want %v", it.Published, t0)
+			}
+		}
+		got := walk(t, s, t0.Add(-time.Hour), t0.Add(MaxFutureSkew+time.Hour))
+		byID := map[string]feeds.Item{}
+		for _, it := range got {
+			byID[it.ID] = it
+		}
+		if !reflect.DeepEqual(byID["long"], long) {
+			t.Errorf("long item: Text %d bytes, Source %q, SourceURL %q; want %d bytes, %q, %q",
+				len(byID["long"].Text), byID["long"].Source, byID["long"].SourceURL, len(long.Text), long.Source, long.SourceURL)
+		}
+		if p := byID["future"].Published; !p.Equal(t0) {
+			t.Errorf("item dated 2099 stored with Published %v, want the time first seen %v", p, t0)
+		}
+		if p := byID["skewed"].Published; !p.Equal(t0.Add(MaxFutureSkew)) {
+			t.Errorf("item within the skew stored with Published %v, want its own date", p)
+		}
+		var packed []byte
+		var feedDate *int64
+		if err := s.r.QueryRowContext(ctx, `SELECT text_gz, published_feed FROM items WHERE id = 'long'`).Scan(&packed, &feedDate); err != nil {
+			t.Fatal(err)
+		}
+		if len(packed) == 0 || len(packed) > len(long.Text)*3/4 {
+			t.Errorf("long text stored in %d bytes, want compressed (text is %d bytes)", len(packed), len(long.Text))
+		}
+		if feedDate != nil {
+			t.Errorf("published_feed = %d for an item in the past, want NULL", *feedDate)
+		}
+		if err := s.r.QueryRowContext(ctx, `SELECT published_feed FROM items WHERE id = 'future'`).Scan(&feedDate); err != nil {
+			t.Fatal(err)
+		}
+		if feedDate == nil || *feedDate != t0.AddDate(73, 0, 0).UnixMilli() {
+			t.Errorf("published_feed of the future item = %v, want its own date kept", feedDate)
+		}
+		var short []byte
+		if err := s.r.QueryRowContext(ctx, `SELECT text_gz FROM items WHERE id = 'skewed'`).Scan(&short); err != nil {
+			t.Fatal(err)
+		}
+		if short != nil {
+			t.Errorf("an item whose text is its summary stored %d bytes of text, want NULL", len(short))
+		}
+	})
+}
+
+func TestUnpackTextDamaged(t *testing.T) {
+	if _, err := unpackText([]byte("not gzip"), "s"); err == nil {
+		t.Error("damaged text_gz: no error")
+	}
+	if got, err := unpackText(nil, "summary"); err != nil || got != "summary" {
+		t.Errorf("NULL text_gz = (%q, %v), want the summary", got, err)
+	}
+}
+
+func TestKnownItems(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := b.open(t)
+		if _, err := s.SaveItems(ctx, []feeds.Item{item("a", t0), item("b", t0)}, t0); err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{"a", "x", "b"}
+		for i := range 600 { // more than one chunk
+			ids = append(ids, fmt.Sprintf("unknown-%d", i))
+		}
+		got, err := s.KnownItems(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]bool{"a": true, "b": true}; !reflect.DeepEqual(got, want) {
+			t.Errorf("KnownItems = %v, want %v", got, want)
+		}
+	})
+}

@@ -69,12 +69,13 @@ func (s *Store) SaveMatches(ctx context.Context, ms []Match) (int, error) {
 	return len(fresh), nil
 }
 
-// Pending returns every undelivered match with its item, ordered by profile,
+// Pending returns every undelivered match with its item (all but its whole
+// text: Item.Text is left empty), ordered by profile,
 // then by the item's Published, newest first (then by item ID).
 func (s *Store) Pending(ctx context.Context) ([]Pending, error) {
 	rows, err := s.r.QueryContext(ctx, `
 SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published
+	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
 FROM matches m
 JOIN items i ON i.id = m.item_id
 WHERE m.delivered_at IS NULL
@@ -91,7 +92,8 @@ ORDER BY m.profile, i.published DESC, m.item_id`)
 			matched, published int64
 		)
 		err := rows.Scan(&p.Profile, &p.ItemID, &p.Channel, &terms, &p.Score, &matched,
-			&p.Item.FeedURL, &p.Item.Feed, &p.Item.Title, &p.Item.Summary, &p.Item.Link, &published)
+			&p.Item.FeedURL, &p.Item.Feed, &p.Item.Title, &p.Item.Summary, &p.Item.Link, &published,
+			&p.Item.Source, &p.Item.SourceURL)
 		if err != nil {
 			return nil, fmt.Errorf("store: pending: %w", err)
 		}

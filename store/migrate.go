@@ -75,8 +75,9 @@ CREATE TABLE locks (
 	expires BIGINT NOT NULL
 );
 `,
-	// 3: the journal of messages in flight (Begin, Finish in outbox.go): a
-	// message is unfinished from begun until finished is set.
+	// 3: the journal of messages in flight, one message at a time (retired
+	// by step 5): a message was unfinished from begun until finished was
+	// set.
 	`
 CREATE TABLE outbox (
 	message_id TEXT PRIMARY KEY,
@@ -99,6 +100,60 @@ CREATE TABLE channel_alerts (
 	`
 CREATE INDEX items_seen ON items (seen);
 CREATE INDEX matches_item ON matches (item_id);
+`,
+	// 6: readers' feedback from Slack (SaveFeedback in feedback.go): one
+	// row per user, profile, item and action, so Slack's retries and other
+	// replicas' copies of a click count once.
+	`
+CREATE TABLE feedback (
+	profile   TEXT NOT NULL,
+	item_id   TEXT NOT NULL,
+	story_id  TEXT NOT NULL,
+	user_id   TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	channel   TEXT NOT NULL DEFAULT '',
+	action_ts TEXT NOT NULL DEFAULT '',
+	at        BIGINT NOT NULL,
+	PRIMARY KEY (user_id, profile, item_id, action)
+);
+CREATE INDEX feedback_at ON feedback (at);
+CREATE INDEX feedback_action ON feedback (action);
+`,
+	// 7: what an item says beyond its lead. text_gz is the whole
+	// text matched (gzip; NULL when it is the summary), kept for
+	// re-matching; source and source_url name the publisher an aggregator
+	// credits; published_feed is the item's own date when it lay in the
+	// future and published was clamped to when it was first seen.
+	`
+ALTER TABLE items ADD COLUMN text_gz BYTEA;
+ALTER TABLE items ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN source_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN published_feed BIGINT;
+`,
+	// 8: the journal of delivery plans (journal.go): every message of a
+	// digest, recorded before the first is posted, so that a run after a
+	// crash finishes the digest as planned. A plan is open until closed is
+	// set; a message is attempted from attempted on, and delivered once ref
+	// is set. The outbox table of step 3 is no longer written.
+	`
+CREATE TABLE delivery_plans (
+	plan_id TEXT PRIMARY KEY,
+	profile TEXT NOT NULL,
+	channel TEXT NOT NULL,
+	planned BIGINT NOT NULL,
+	closed  BIGINT
+);
+CREATE INDEX delivery_plans_open ON delivery_plans (planned) WHERE closed IS NULL;
+
+CREATE TABLE delivery_messages (
+	plan_id    TEXT NOT NULL REFERENCES delivery_plans (plan_id),
+	seq        INTEGER NOT NULL,
+	message_id TEXT NOT NULL,
+	body       TEXT NOT NULL,
+	attempted  BIGINT,
+	ref        TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (plan_id, seq)
+);
 `,
 }
 

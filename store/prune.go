@@ -17,8 +17,9 @@ type PruneStats struct {
 	Items int
 	// Matches are the (delivered) matches of those items.
 	Matches int
-	// Journal are finished entries of the message journal begun before the
-	// cut-off.
+	// Journal are rows of the delivery journal: closed plans (closed
+	// before the cut-off) and their messages, and finished entries of the
+	// outbox that an older newsbot wrote.
 	Journal int
 	// Marks are marks made before the cut-off.
 	Marks int
@@ -28,9 +29,9 @@ type PruneStats struct {
 func (p PruneStats) Total() int { return p.Items + p.Matches + p.Journal + p.Marks }
 
 // Prune deletes what is older than before and no longer needed: items first
-// seen before it, with their matches; finished journal entries begun before
-// it; marks made before it. It never deletes a pending (undelivered) match,
-// the item it needs, or an unfinished journal entry, however old. Rows are
+// seen before it, with their matches; delivery plans closed before it, with
+// their messages; marks made before it. It never deletes a pending
+// (undelivered) match, the item it needs, or an open plan, however old. Rows are
 // deleted in transactions of a few hundred, so Prune may run beside other
 // processes using the database (replicas) without holding their writes up
 // for long; cancelling ctx stops it between batches, keeping what was
@@ -49,14 +50,24 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (PruneStats, error)
 	if err := s.pruneItems(ctx, cut, &st); err != nil {
 		return st, fmt.Errorf("store: prune %s: items: %w", s.path, err)
 	}
-	n, err := s.pruneSimple(ctx, `
+	// A closed plan's messages go first (they reference the plan), then
+	// plans left without messages; then the outbox an older newsbot wrote.
+	for _, q := range []string{`
+DELETE FROM delivery_messages WHERE plan_id IN (
+	SELECT p.plan_id FROM delivery_plans p WHERE p.closed IS NOT NULL AND p.closed < $1
+		AND EXISTS (SELECT 1 FROM delivery_messages m WHERE m.plan_id = p.plan_id) LIMIT $2)`, `
+DELETE FROM delivery_plans WHERE plan_id IN (
+	SELECT p.plan_id FROM delivery_plans p WHERE p.closed IS NOT NULL AND p.closed < $1
+		AND NOT EXISTS (SELECT 1 FROM delivery_messages m WHERE m.plan_id = p.plan_id) LIMIT $2)`, `
 DELETE FROM outbox WHERE message_id IN (
-	SELECT message_id FROM outbox WHERE finished IS NOT NULL AND begun < $1 LIMIT $2)`, cut)
-	st.Journal = n
-	if err != nil {
-		return st, fmt.Errorf("store: prune %s: journal: %w", s.path, err)
+	SELECT message_id FROM outbox WHERE finished IS NOT NULL AND begun < $1 LIMIT $2)`} {
+		n, err := s.pruneSimple(ctx, q, cut)
+		st.Journal += n
+		if err != nil {
+			return st, fmt.Errorf("store: prune %s: journal: %w", s.path, err)
+		}
 	}
-	n, err = s.pruneSimple(ctx, `
+	n, err := s.pruneSimple(ctx, `
 DELETE FROM marks WHERE mark IN (SELECT mark FROM marks WHERE at < $1 LIMIT $2)`, cut)
 	st.Marks = n
 	if err != nil {

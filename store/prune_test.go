@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
 )
 
@@ -78,21 +79,21 @@ func TestPruneAgesTwoYears(t *testing.T) {
 				t.Fatalf("day %d: SaveMatches: %v", d, err)
 			}
 			msg := fmt.Sprintf("msg-%03d", d)
-			if _, _, err := s.Begin(ctx, msg, now); err != nil {
-				t.Fatalf("day %d: Begin: %v", d, err)
+			if err := s.Plan(ctx, prunePlan(msg, now)); err != nil {
+				t.Fatalf("day %d: Plan: %v", d, err)
 			}
 			if err := s.MarkDelivered(ctx, "news", ids, "slack:C1:"+msg, now); err != nil {
 				t.Fatalf("day %d: MarkDelivered: %v", d, err)
 			}
-			if err := s.Finish(ctx, msg); err != nil {
-				t.Fatalf("day %d: Finish: %v", d, err)
+			if err := s.ClosePlan(ctx, msg, now); err != nil {
+				t.Fatalf("day %d: ClosePlan: %v", d, err)
 			}
 			if d%100 == 0 {
-				// A message whose process died mid-post: never finished.
+				// A digest whose process died mid-post: its plan stays open.
 				crash := fmt.Sprintf("crash-%03d", d)
 				crashes = append(crashes, crash)
-				if _, _, err := s.Begin(ctx, crash, now); err != nil {
-					t.Fatalf("day %d: Begin: %v", d, err)
+				if err := s.Plan(ctx, prunePlan(crash, now)); err != nil {
+					t.Fatalf("day %d: Plan: %v", d, err)
 				}
 			}
 			if _, err := s.Mark(ctx, "quiet-day:#c:"+now.Format("2006-01-02"), now); err != nil {
@@ -124,10 +125,11 @@ func TestPruneAgesTwoYears(t *testing.T) {
 		}
 		old := int64(len(steps)) - kept
 		want := map[string]int64{
-			"items":   kept*perStep + old,
-			"matches": kept*(delivered+1) + old,
-			"outbox":  kept + int64(len(crashes)),
-			"marks":   kept,
+			"items":             kept*perStep + old,
+			"matches":           kept*(delivered+1) + old,
+			"delivery_plans":    kept + int64(len(crashes)),
+			"delivery_messages": 2 * (kept + int64(len(crashes))),
+			"marks":             kept,
 		}
 		got := rowCounts(t, s)
 		for table, n := range want {
@@ -151,13 +153,17 @@ func TestPruneAgesTwoYears(t *testing.T) {
 				t.Fatalf("pending %+v: want a stuck match with its item", p)
 			}
 		}
+		open, err := s.OpenPlans(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		openIDs := map[string]int{}
+		for _, p := range open {
+			openIDs[p.ID] = len(p.Messages)
+		}
 		for _, crash := range crashes {
-			_, unfinished, err := s.Begin(ctx, crash, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !unfinished {
-				t.Errorf("journal entry %s was pruned while unfinished", crash)
+			if openIDs[crash] != 2 {
+				t.Errorf("open plan %s was pruned (or lost messages): %d messages left", crash, openIDs[crash])
 			}
 		}
 
@@ -310,4 +316,12 @@ func TestOpenEnablesIncrementalVacuum(t *testing.T) {
 	if got := rowCounts(t, s)["marks"]; got != 1 {
 		t.Errorf("%d marks after the conversion, want the 1 stored before", got)
 	}
+}
+
+// prunePlan returns a two-message delivery plan with the ID id.
+func prunePlan(id string, at time.Time) digest.Plan {
+	return digest.Plan{ID: id, Profile: "news", Channel: "#c", Planned: at, Messages: []digest.Planned{
+		{Message: digest.Message{ID: id + ".0", Channel: "#c", Text: "digest"}},
+		{Message: digest.Message{ID: id + ".1", Channel: "#c", Text: "more", Reply: true}},
+	}}
 }

@@ -63,7 +63,7 @@ type TableRows struct {
 }
 
 // statsTables are the tables Stats counts.
-var statsTables = []string{"feed_states", "items", "matches", "outbox", "marks", "locks"}
+var statsTables = []string{"feed_states", "items", "matches", "delivery_plans", "delivery_messages", "outbox", "marks", "locks", "channel_alerts", "feedback"}
 
 // Stats counts the rows of every table of the store and measures it. It
 // reads every table (COUNT(*)), so it is for a command, not for a probe:

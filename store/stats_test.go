@@ -41,7 +41,7 @@ func TestStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]int64{"feed_states": 0, "items": 3, "matches": 2, "outbox": 0, "marks": 1, "locks": 0}
+		want := map[string]int64{"feed_states": 0, "items": 3, "matches": 2, "delivery_plans": 0, "delivery_messages": 0, "outbox": 0, "marks": 1, "locks": 0, "channel_alerts": 0, "feedback": 0}
 		if len(st.Tables) != len(want) {
 			t.Errorf("Stats tables = %+v, want %d tables", st.Tables, len(want))
 		}

@@ -165,6 +165,7 @@ func item(id string, p time.Time) feeds.Item {
 		Feed:      "Example",
 		Title:     "Title " + id,
 		Summary:   "Summary of " + id,
+		Text:      "Summary of " + id,
 		Link:      "https://example.com/" + id,
 		Published: p,
 	}

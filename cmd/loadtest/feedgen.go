@@ -103,6 +103,7 @@ var filler = []string{
 // genItem is one generated story.
 type genItem struct {
 	guid, title, link, summary string
+	content                    string // content:encoded; empty unless articleWords
 	published                  time.Time
 	category                   string
 }
@@ -114,10 +115,18 @@ func (g *generator) itemFor(feed, seq int) genItem {
 	subj := subjects[r.IntN(len(subjects))]
 	title := fmt.Sprintf(t.titles[r.IntN(len(t.titles))], subj)
 	var sb strings.Builder
-	sb.WriteString("<p>")
-	fmt.Fprintf(&sb, t.leads[r.IntN(len(t.leads))], subj)
-	sb.WriteString("</p>")
-	for sb.Len() < g.summaryBytes {
+	lead := fmt.Sprintf(t.leads[r.IntN(len(t.leads))], subj)
+	var content string
+	if g.articleWords > 0 {
+		// A long article in content:encoded with the topic about two
+		// thirds of the way in; the description is an excerpt of filler.
+		content = g.article(r, lead)
+		first := filler[r.IntN(len(filler))]
+		sb.WriteString("<p>" + first + " [&#8230;]</p>")
+	} else {
+		sb.WriteString("<p>" + lead + "</p>")
+	}
+	for g.articleWords == 0 && sb.Len() < g.summaryBytes {
 		sb.WriteString("<p>")
 		for range 3 {
 			sb.WriteString(filler[r.IntN(len(filler))])
@@ -134,6 +143,7 @@ func (g *generator) itemFor(feed, seq int) genItem {
 		title:     title,
 		link:      fmt.Sprintf("https://news.example.org/desk-%d/%d/story-%d.html", feed%50, feed, seq),
 		summary:   sb.String(),
+		content:   content,
 		published: pub,
 		category:  strings.Fields(title)[0],
 	}
@@ -150,11 +160,39 @@ func pickTopic(r *rand.Rand) topic {
 	return topics[len(topics)-1]
 }
 
+// article returns an HTML article of about g.articleWords words of filler
+// with the paragraph lead about two thirds of the way in.
+func (g *generator) article(r *rand.Rand, lead string) string {
+	var b strings.Builder
+	words, placed := 0, false
+	for words < g.articleWords {
+		if !placed && words >= g.articleWords*2/3 {
+			b.WriteString("<p>" + lead + "</p>\n")
+			words += len(strings.Fields(lead))
+			placed = true
+			continue
+		}
+		b.WriteString("<p>")
+		for range 3 {
+			f := filler[r.IntN(len(filler))]
+			b.WriteString(f)
+			b.WriteByte(' ')
+			words += len(strings.Fields(f))
+		}
+		b.WriteString("</p>\n")
+	}
+	if !placed {
+		b.WriteString("<p>" + lead + "</p>\n")
+	}
+	return b.String()
+}
+
 // generator writes the RSS 2.0 documents of the load test's feeds.
 type generator struct {
 	items        int       // items per feed
 	newPerChange int       // items a changed feed gains
 	summaryBytes int       // approximate size of each summary
+	articleWords int       // words of each item's content:encoded article; 0 for none
 	start        time.Time // pubDates lie in the 23 hours before it
 }
 
@@ -162,9 +200,9 @@ type generator struct {
 // <ttl>, so newsbot polls it again on the next cycle.
 func (g *generator) feed(feed, version int) []byte {
 	var b bytes.Buffer
-	b.Grow(g.items * (g.summaryBytes + 600))
+	b.Grow(g.items * (g.summaryBytes + 8*g.articleWords + 600))
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
 <channel>
 <title>Strategic Desk %d</title>
 <link>https://news.example.org/desk-%d/%d/</link>
@@ -181,8 +219,11 @@ func (g *generator) feed(feed, version int) []byte {
 <pubDate>%s</pubDate>
 <category>%s</category>
 <description><![CDATA[%s]]></description>
-</item>
 `, xmlEscape(it.title), it.link, it.guid, it.published.UTC().Format(time.RFC1123Z), xmlEscape(it.category), it.summary)
+		if it.content != "" {
+			fmt.Fprintf(&b, "<content:encoded><![CDATA[%s]]></content:encoded>\n", it.content)
+		}
+		b.WriteString("</item>\n")
 	}
 	b.WriteString("</channel>\n</rss>\n")
 	return b.Bytes()

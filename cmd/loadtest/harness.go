@@ -26,6 +26,7 @@ type options struct {
 	Items        int
 	NewItems     int // items a changed feed gains per cycle
 	SummaryBytes int
+	ArticleWords int // words of an article in content:encoded per item; 0 for none
 	Latency      time.Duration
 	Concurrency  int
 	PerHost      int
@@ -74,7 +75,7 @@ func (o options) bound() time.Duration {
 }
 
 func (o options) generator() *generator {
-	return &generator{items: o.Items, newPerChange: max(o.NewItems, 1), summaryBytes: o.SummaryBytes, start: time.Now()}
+	return &generator{items: o.Items, newPerChange: max(o.NewItems, 1), summaryBytes: o.SummaryBytes, articleWords: o.ArticleWords, start: time.Now()}
 }
 
 // runLoad serves the feeds, runs o.Cycles cycles of newsbot once against

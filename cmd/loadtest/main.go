@@ -7,6 +7,7 @@
 //
 //	go run ./cmd/loadtest -feeds 2000 -items 20 -latency 100ms -concurrency 32 -per-host 32
 //	go run ./cmd/loadtest -feeds 2000 -cycles 3 -changed 0.1 -baseline
+//	go run ./cmd/loadtest -feeds 2000 -article-words 900 -baseline
 //	go run ./cmd/loadtest -idle 200
 //
 // With -idle N it instead starts `newsbot run` with N feeds, waits for its
@@ -45,6 +46,7 @@ func run() int {
 	fs.IntVar(&o.Items, "items", 20, "items per feed")
 	fs.IntVar(&o.NewItems, "new-items", 5, "items a changed feed gains per cycle")
 	fs.IntVar(&o.SummaryBytes, "summary", 1500, "approximate bytes of each item's summary")
+	fs.IntVar(&o.ArticleWords, "article-words", 0, "give each item a realistic article of about this many words in content:encoded, its topic two thirds in (e.g. 900); the description is then a one-line excerpt")
 	fs.DurationVar(&o.Latency, "latency", 100*time.Millisecond, "latency of every feed request")
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "newsbot fetch.concurrency")
 	fs.IntVar(&o.PerHost, "per-host", 32, "newsbot fetch.per_host")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"sync"
@@ -51,7 +52,8 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	a.matcher.Store(m)
 	reqs := make([]feeds.Request, 0, len(cfg.Feeds))
 	for _, f := range cfg.Feeds {
-		reqs = append(reqs, feeds.Request{URL: cfg.Resolve(f.URL), Name: f.Name})
+		reqs = append(reqs, feeds.Request{URL: cfg.Resolve(f.URL), Name: f.Name,
+			FullText: f.FullText, UserAgent: f.UserAgent, Headers: f.Headers})
 	}
 	a.pipeline = &pipeline.Pipeline{
 		Store: st,
@@ -59,7 +61,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 			Fetcher: feeds.NewFetcher(feeds.Options{
 				Timeout:   time.Duration(cfg.Fetch.Timeout),
 				MaxBody:   int64(cfg.Fetch.MaxBody),
-				UserAgent: "newsbot/" + version + " (+https://github.com/newsbot/newsbot)",
+				UserAgent: cmp.Or(cfg.Fetch.UserAgent, "newsbot/"+version+" (+https://github.com/newsbot/newsbot)"),
 			}),
 			Concurrency: cfg.Fetch.Concurrency,
 			PerHost:     cfg.Fetch.PerHost,

@@ -56,6 +56,7 @@ type cli struct {
 	Store    storeCmd    `cmd:"" help:"Maintain the store: copy it to another (SQLite to PostgreSQL), show its stats, check its integrity."`
 	Test     testCmd     `cmd:"" help:"Show what profiles catch, before an edit goes live: on text, files or stored items; --diff shows what an edit adds and drops."`
 	Health   healthCmd   `cmd:"" help:"Ask the local daemon (GET /healthz on http.listen) whether it is alive: exit 0 or 1. The image's HEALTHCHECK."`
+	Feedback feedbackCmd `cmd:"" help:"Show what readers said in Slack about each profile's entries, its precision, and suggested profile edits."`
 }
 
 // env is what every command gets: the parsed globals, the output streams

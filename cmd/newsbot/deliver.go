@@ -11,6 +11,7 @@ import (
 // delivered.
 func (a *app) deliverPending(ctx context.Context, dryRun bool, format string) error {
 	opts := a.digestOptions(ctx)
+	opts.Feedback = a.feedbackOn()
 	poster := a.poster()
 	if dryRun || poster == nil {
 		ds, err := a.pipeline.Digests(ctx, opts)
@@ -46,6 +47,6 @@ func (a *app) deliverAlerts(ctx context.Context) error {
 		return nil
 	}
 	// Alerts carry no footer: no need to look up failing feeds each poll.
-	opts := digest.Options{TopN: a.cfg.Digest.TopN, Location: a.cfg.Location, Now: a.now}
+	opts := digest.Options{TopN: a.cfg.Digest.TopN, Location: a.cfg.Location, Now: a.now, Feedback: a.feedbackOn()}
 	return a.pipeline.DeliverAlerts(ctx, a.deliverer(poster), opts)
 }

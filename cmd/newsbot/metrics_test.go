@@ -39,6 +39,7 @@ var documentedSeries = []string{
 	"newsbot_failing_feeds",
 	"newsbot_slack_errors_total",
 	"newsbot_store_size_bytes",
+	"newsbot_article_fetches_total",
 }
 
 func parseMetrics(t *testing.T, r io.Reader) map[string]*dto.MetricFamily {
@@ -150,6 +151,9 @@ func TestMetricsBeforeTheFirstPoll(t *testing.T) {
 		if v, ok := value(mfs, labels[0], labels[1:]...); !ok || v != 0 {
 			t.Errorf("%v = %v, %v; want 0 from start-up", labels, v, ok)
 		}
+	}
+	if v, ok := value(mfs, "newsbot_feedback_events_total", "profile", "DRDO", "action", "mute"); !ok || v != 0 {
+		t.Errorf("newsbot_feedback_events_total{profile=DRDO,action=mute} = %v, %v; want 0 from start-up", v, ok)
 	}
 	if _, ok := mfs["go_goroutines"]; !ok {
 		t.Error("/metrics lacks the Go runtime's series")

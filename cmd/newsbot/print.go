@@ -36,6 +36,7 @@ type outputFlags struct {
 func (e *env) logPoll(stats pipeline.PollStats, took time.Duration, loc *time.Location) {
 	args := []any{"feeds", stats.Feeds, "not_due", stats.NotDue, "not_modified", stats.NotModified,
 		"failed", stats.Failed, "new_items", stats.NewItems, "new_matches", stats.Matches,
+		"articles", stats.Articles, "articles_failed", stats.ArticlesFailed,
 		"took", took.Round(time.Millisecond)}
 	if n := len(stats.BackingOff); n > 0 {
 		names := make([]string, 0, min(n, maxBackingOff)+1)

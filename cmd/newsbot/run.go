@@ -45,8 +45,23 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	}); err != nil {
 		return err
 	}
+	// Receive readers' feedback clicks (slackfeedback.go).
+	fb, err := a.startFeedback(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer fb.Close()
+	defer d.Close() // first: no request is served when fb closes
 	// Serve /metrics, /healthz and /readyz on http.listen.
-	d.Listen(a.cfg.HTTP.Listen, a.ready)
+	d.Listen(a.cfg.HTTP.Listen, fb.ready(a.ready))
+	// The operator's console (http.console) beside them, on "/".
+	if a.cfg.HTTP.Console {
+		c, err := a.console()
+		if err != nil {
+			return err
+		}
+		d.Handle("/", c)
+	}
 	// Reload the profiles when their files change, or on SIGHUP.
 	d.Profiles(a.profilesPath(), a.reloadProfiles)
 

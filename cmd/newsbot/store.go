@@ -40,7 +40,7 @@ func (c *storeCopyCmd) Run(ctx context.Context, e *env) error {
 	for _, row := range []struct {
 		name string
 		n    store.CopyCount
-	}{{"feed states", stats.FeedStates}, {"items", stats.Items}, {"matches", stats.Matches}, {"marks", stats.Marks}} {
+	}{{"feed states", stats.FeedStates}, {"items", stats.Items}, {"matches", stats.Matches}, {"marks", stats.Marks}, {"feedback", stats.Feedback}} {
 		fmt.Fprintf(e.stdout, "  %-12s %d read, %d new\n", row.name, row.n.Read, row.n.Written)
 	}
 	return nil

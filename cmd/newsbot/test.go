@@ -166,7 +166,7 @@ func (c *testCmd) items(ctx context.Context, e *env, cfg *config.Config) ([]test
 	defer st.Close()
 	now := e.now()
 	err = st.ItemsPublished(ctx, now.AddDate(0, 0, -c.Days), now.Add(time.Minute), func(it feeds.Item) error {
-		items = append(items, testItem{Title: it.Title, Body: it.Summary, Link: it.Link, Feed: it.Feed, Published: it.Published})
+		items = append(items, testItem{Title: it.Title, Body: it.Body(), Link: it.Link, Feed: it.Feed, Published: it.Published})
 		return nil
 	})
 	if err != nil {

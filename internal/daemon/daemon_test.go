@@ -315,3 +315,34 @@ func TestInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestPollMetricsCountArticles checks that a poll's article fetches reach
+// newsbot_article_fetches_total, by result.
+func TestPollMetricsCountArticles(t *testing.T) {
+	d := New(Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	defer d.Close()
+	if err := d.Poll("@every 1h", func(context.Context) (pipeline.PollStats, error) {
+		return pipeline.PollStats{Articles: 5, ArticlesFailed: 2}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mfs, err := d.metrics.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "newsbot_article_fetches_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+		}
+	}
+	if got["ok"] != 3 || got["failed"] != 2 {
+		t.Errorf("newsbot_article_fetches_total = %v, want ok 3 and failed 2", got)
+	}
+}

@@ -33,6 +33,7 @@ type Metrics struct {
 	failingFeeds     prometheus.Gauge
 	slackErrors      *prometheus.CounterVec
 	storeSize        prometheus.Gauge
+	articles         *prometheus.CounterVec
 }
 
 // durationBuckets cover a poll or a delivery from 50 ms to about 14 minutes.
@@ -63,6 +64,8 @@ func NewMetrics(version string) *Metrics {
 			Help: "Failed Slack posts, each attempt, by error type: rate_limited, server_error, client_error, network, canceled, invalid, or ok_false:<code>."}, []string{"type"}),
 		storeSize: prometheus.NewGauge(prometheus.GaugeOpts{Name: "newsbot_store_size_bytes",
 			Help: "The store's size in bytes (SQLite: the file without its WAL; PostgreSQL: the database), after the last cycle."}),
+		articles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsbot_article_fetches_total",
+			Help: "Article pages fetched for full_text feeds, by result (ok or failed)."}, []string{"result"}),
 	}
 	buildInfo := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "newsbot_build_info",
 		Help: "Always 1; the labels name the version and the Go version newsbot was built with."}, []string{"version", "goversion"})
@@ -73,12 +76,15 @@ func NewMetrics(version string) *Metrics {
 	for _, r := range []string{"ok", "invalid"} {
 		m.profileReload.WithLabelValues(r)
 	}
+	for _, r := range []string{"ok", "failed"} {
+		m.articles.WithLabelValues(r)
+	}
 	for _, t := range digest.ErrorTypes {
 		m.slackErrors.WithLabelValues(t)
 	}
 	m.reg.MustRegister(buildInfo, m.polls, m.feedFailures, m.newItems, m.newMatches, m.digestRuns,
 		m.lastPollOK, m.lastDigestOK, m.profileReload, m.pollDuration, m.deliveryDuration,
-		m.pending, m.failingFeeds, m.slackErrors, m.storeSize)
+		m.pending, m.failingFeeds, m.slackErrors, m.storeSize, m.articles)
 	return m
 }
 
@@ -94,6 +100,8 @@ func (m *Metrics) ObservePoll(stats pipeline.PollStats, took time.Duration, err 
 	m.feedFailures.Add(float64(stats.Failed))
 	m.newItems.Add(float64(stats.NewItems))
 	m.newMatches.Add(float64(stats.Matches))
+	m.articles.WithLabelValues("ok").Add(float64(stats.Articles - stats.ArticlesFailed))
+	m.articles.WithLabelValues("failed").Add(float64(stats.ArticlesFailed))
 	if err == nil {
 		m.lastPollOK.SetToCurrentTime()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -332,6 +333,180 @@ func TestDeliverDigestsReturnsEveryFailure(t *testing.T) {
 	}
 }
 
+// TestDeliverDigestsRateLimitedForAnHour scripts a 429 with Retry-After:
+// 3600: the first digest gives up at once, the others are not attempted,
+// everything stays pending, and no delivery calls Slack again within the
+// hour.
+func TestDeliverDigestsRateLimitedForAnHour(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	r := newDeliveryRig(t, t0)
+	p := r.pipeline(0)
+	r.publish(p, "a") // two digests: #alerts and #drdo
+	r.slack.FailNext(1, http.StatusTooManyRequests, "3600", "")
+	err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true))
+	if err == nil || !strings.Contains(err.Error(), "rate limit") {
+		t.Fatalf("DeliverDigests = %v, want the rate limit", err)
+	}
+	if n := r.slack.Requests(); n != 1 {
+		t.Errorf("Slack received %d requests, want 1: the other digest was attempted", n)
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 2 {
+		t.Errorf("%d pending, want both matches", len(pending))
+	}
+	// Within the hour nothing calls Slack: neither digests nor alerts.
+	r.now = t0.Add(59 * time.Minute)
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true)); err == nil || !strings.Contains(err.Error(), "Retry-After") {
+		t.Errorf("DeliverDigests within the hour = %v, want the hold", err)
+	}
+	if err := p.DeliverAlerts(ctx, r.deliverer(p), r.options(time.UTC, true)); err == nil {
+		t.Error("DeliverAlerts within the hour = nil, want the hold")
+	}
+	if n := r.slack.Requests(); n != 1 {
+		t.Errorf("Slack received %d requests within the hour, want 1", n)
+	}
+	// After it, both digests go.
+	r.now = t0.Add(61 * time.Minute)
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, false)); err != nil {
+		t.Fatalf("DeliverDigests after the hour: %v", err)
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 0 {
+		t.Errorf("%d pending after the hour", len(pending))
+	}
+}
+
+// TestDeliverDigestsFinishesAnInterruptedDigestFirst interrupts a digest
+// (Slack took its message and never answered), lets a poll match a new item,
+// and runs the next tick: the interrupted message is found, not posted
+// again, and only the entries left are rendered into new digests; its
+// channel gets no quiet-day line. While Slack fails the recovery, nothing
+// new is posted.
+func TestDeliverDigestsFinishesAnInterruptedDigestFirst(t *testing.T) {
+	ctx := context.Background()
+	r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	p := r.pipeline(0)
+	r.publish(p, "a") // two digests: #alerts and #drdo
+	hung := r.deliverer(p)
+	client := *r.slack.Client()
+	client.Timeout = 300 * time.Millisecond
+	hung.Poster = digest.NewSlackPoster(r.slack.Token(), r.slack.URL(), &client)
+	hung.MaxAttempts = 1
+	r.slack.Enqueue(slackstub.Response{HangAfterAccept: true})
+	if err := p.DeliverDigests(ctx, hung, r.options(time.UTC, true)); err == nil {
+		t.Fatal("the interrupted tick succeeded")
+	}
+	if n := len(r.slack.Posts()); n != 1 {
+		t.Fatalf("%d posts in the interrupted tick, want 1", n)
+	}
+	interrupted := r.slack.Posts()[0].Channel
+	if open, err := p.Store.OpenPlans(ctx); err != nil || len(open) != 1 {
+		t.Fatalf("%d open plans after the interruption (%v), want 1", len(open), err)
+	}
+
+	// A new process; a new item; Slack fails the recovery's lookup and the
+	// posts after it: nothing new is posted.
+	p = r.pipeline(0)
+	r.publish(p, "b")
+	failing := r.deliverer(p)
+	failing.MaxAttempts = 2
+	// Each of two attempts: the channel's lookup by name, then the post.
+	r.slack.FailNext(4, http.StatusInternalServerError, "", "")
+	if err := p.DeliverDigests(ctx, failing, r.options(time.UTC, true)); err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("DeliverDigests while Slack fails = %v, want the open delivery (%d requests, %d posts)", err, r.slack.Requests(), len(r.slack.Posts()))
+	}
+	if n := len(r.slack.Posts()); n != 1 {
+		t.Fatalf("%d posts while the recovery failed, want still 1", n)
+	}
+
+	// Slack is back: the interrupted message is found in history.
+	if err := p.DeliverDigests(ctx, r.deliverer(p), r.options(time.UTC, true)); err != nil {
+		t.Fatalf("DeliverDigests: %v", err)
+	}
+	seen := 1
+	got := r.posts(&seen)
+	for ch, texts := range got {
+		for _, text := range texts {
+			if strings.Contains(text, "No new matches") && ch != "#quad" {
+				t.Errorf("%s got the quiet-day line after a digest", ch)
+			}
+			if ch == interrupted && strings.Contains(text, "DRDO tests missile a") {
+				t.Errorf("%s got item a again: %s", ch, text)
+			}
+		}
+	}
+	for _, ch := range []string{"#alerts", "#drdo"} {
+		all := strings.Join(got[ch], "\n")
+		if ch != interrupted && !strings.Contains(all, "DRDO tests missile a") {
+			t.Errorf("%s never got item a", ch)
+		}
+		if !strings.Contains(all, "DRDO tests missile b") {
+			t.Errorf("%s never got item b", ch)
+		}
+	}
+	if pending, _ := p.Store.Pending(ctx); len(pending) != 0 {
+		t.Errorf("%d pending", len(pending))
+	}
+	if open, _ := p.Store.OpenPlans(ctx); len(open) != 0 {
+		t.Errorf("%d plans open", len(open))
+	}
+}
+
+// TestTwoOnceTogetherLeaveNothingPending runs two pipelines on one SQLite
+// file as two `once` started together: A delivers (Slack answers its first
+// post late) while B polls a new item and asks to deliver. Whether B waits
+// for the lock or leaves at once, nothing stays pending and no entry is
+// posted twice.
+func TestTwoOnceTogetherLeaveNothingPending(t *testing.T) {
+	tests := []struct {
+		name     string
+		lockWait time.Duration
+	}{
+		{"B waits for the lock", 0},
+		{"B leaves at once: A's next round takes its match", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+			a, b := r.pipeline(0), r.pipeline(0)
+			b.LockWait = tt.lockWait
+			r.publish(a, "a")
+			r.slack.Enqueue(slackstub.Response{Delay: time.Second})
+			done := make(chan error, 1)
+			go func() { done <- a.DeliverDigests(ctx, r.deliverer(a), r.options(time.UTC, false)) }()
+			for deadline := time.Now().Add(20 * time.Second); len(r.slack.Posts()) == 0; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("A never posted")
+				}
+			}
+			// A is delivering item a; B stores item b and delivers.
+			r.publish(b, "b")
+			if err := b.DeliverDigests(ctx, r.deliverer(b), r.options(time.UTC, false)); err != nil {
+				t.Errorf("B: %v", err)
+			}
+			if err := <-done; err != nil {
+				t.Errorf("A: %v", err)
+			}
+			if pending, _ := a.Store.Pending(ctx); len(pending) != 0 {
+				t.Errorf("%d entries left pending", len(pending))
+			}
+			counts := map[string]int{}
+			for _, p := range r.slack.Posts() {
+				for _, guid := range []string{"a", "b"} {
+					if strings.Contains(p.Text, "DRDO tests missile "+guid) {
+						counts[p.Channel+" "+guid]++
+					}
+				}
+			}
+			for _, k := range []string{"#alerts a", "#alerts b", "#drdo a", "#drdo b"} {
+				if counts[k] != 1 {
+					t.Errorf("%s posted %d times, want 1", k, counts[k])
+				}
+			}
+		})
+	}
+}
+
 // TestDeliverWhileAnotherReplicaDelivers runs the digest and alert ticks
 // while another holds the delivery lock: they leave the work to it, and
 // what is pending stays pending.
@@ -339,6 +514,7 @@ func TestDeliverWhileAnotherReplicaDelivers(t *testing.T) {
 	ctx := context.Background()
 	r := newDeliveryRig(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
 	p := r.pipeline(0)
+	p.LockWait = -1 // the lock is held until the ticks return: do not wait for it
 	r.publish(p, "a")
 	other := r.pipeline(0) // another replica on the same store
 	ran, err := other.Store.TryLock(ctx, deliveryLock, func(context.Context) error {

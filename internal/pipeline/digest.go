@@ -32,7 +32,7 @@ func (p *Pipeline) Alerts(ctx context.Context, profiles map[string]bool) ([]dige
 }
 
 // pending returns the undelivered matches as digest entries, of only the
-// given profiles unless that is nil.
+// given profiles unless that is nil, without the copies of muted stories.
 func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) ([]digest.Entry, error) {
 	pending, err := p.Store.Pending(ctx)
 	if err != nil {
@@ -50,13 +50,14 @@ func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) ([]dig
 			Title:     pm.Item.Title,
 			Link:      pm.Item.Link,
 			Feed:      pm.Item.Feed,
+			Source:    pm.Item.Source,
 			Published: pm.Item.Published,
 			Summary:   lead(pm.Item.Summary),
 			Matched:   pm.Terms,
 			Score:     pm.Score,
 		})
 	}
-	return entries, nil
+	return p.dropMuted(ctx, entries) // mute.go
 }
 
 // leadBytes is how much of an item's summary a digest keeps: enough for

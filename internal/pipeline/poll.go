@@ -69,8 +69,15 @@ type Pipeline struct {
 	// replica that dies mid-cycle frees its feeds when it runs out
 	// (default DefaultLease). It must cover a whole cycle: see LeaseFor.
 	Lease time.Duration
-	Now   func() time.Time
-	Log   *slog.Logger
+	// LockWait is how long DeliverDigests waits for another process's
+	// delivery to end before leaving the digests to it (default
+	// DefaultLockWait; negative: it does not wait).
+	LockWait time.Duration
+	Now      func() time.Time
+	Log      *slog.Logger
+
+	// hold is when Slack, rate limiting, asked this process to come back.
+	hold slackHold
 }
 
 // DefaultLease is how long a replica holds the feeds it claimed for a poll.
@@ -115,6 +122,10 @@ type PollStats struct {
 	// BackingOff are the feeds skipped because they failed and wait for
 	// their next poll (NextPoll), earliest due first: among NotDue.
 	BackingOff []store.FeedState
+	// Articles counts the article pages fetched for feeds with full_text,
+	// ArticlesFailed those that failed (the item is then matched on what
+	// its feed gave).
+	Articles, ArticlesFailed int
 }
 
 // feedPoll is one feed's poll, matched in the fetch worker that polled it.
@@ -122,6 +133,8 @@ type feedPoll struct {
 	result store.PollResult
 	err    error
 	res    *feeds.Result
+	// articles and articlesFailed count the article pages fetched.
+	articles, articlesFailed int
 }
 
 // Poll runs one poll cycle. It claims the due feeds (so several replicas on
@@ -180,7 +193,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 				reqs = append(reqs, r)
 			}
 			p.Poller.Poll(ctx, reqs, func(r feeds.Request, res *feeds.Result, err error) {
-				results <- p.feedPoll(r, states[r.URL], res, err, m, channels)
+				results <- p.feedPoll(ctx, r, states[r.URL], res, err, m, channels)
 			})
 		}
 	}()
@@ -262,7 +275,7 @@ func (p *Pipeline) backingOff(ctx context.Context, claimed map[string]bool, conf
 // nextState) and, when the feed sent content, its items and the matches of
 // its recent ones. It runs in the fetching goroutine; m is safe for
 // concurrent use.
-func (p *Pipeline) feedPoll(r feeds.Request, st store.FeedState, res *feeds.Result, err error, m *matcher.Matcher, channels map[string]string) feedPoll {
+func (p *Pipeline) feedPoll(ctx context.Context, r feeds.Request, st store.FeedState, res *feeds.Result, err error, m *matcher.Matcher, channels map[string]string) feedPoll {
 	now := p.Now()
 	fp := feedPoll{err: err, res: res}
 	fp.result.State = p.nextState(r, st, res, err, now)
@@ -281,9 +294,17 @@ func (p *Pipeline) feedPoll(r feeds.Request, st store.FeedState, res *feeds.Resu
 		}
 	}
 	fp.result.Items = res.Items
+	if r.FullText {
+		p.fullText(ctx, r, recent, &fp)
+	}
 	// Matching every recent item costs microseconds; the store keeps only
 	// the matches of items it had not seen.
 	fp.result.Matches = matchItems(m, recent, channels, now)
+	// Compressing the texts here, in the fetching goroutines, keeps it off
+	// the single writer.
+	if texts, err := store.PackTexts(fp.result.Items); err == nil {
+		fp.result.Texts = texts
+	}
 	return fp
 }
 
@@ -340,6 +361,54 @@ func (p *Pipeline) report(ctx context.Context, fp feedPoll, stats *PollStats) {
 	case fp.res.NotModified:
 		stats.NotModified++
 	}
+	stats.Articles += fp.articles
+	stats.ArticlesFailed += fp.articlesFailed
+}
+
+// fullText adds to the items of a full_text feed that were never stored
+// before the main text of their article pages, fetched once per item: an
+// item already stored is not fetched again, whether its article was read or
+// not. Items share the backing array of the feed's result, so the stored
+// items get the article text as well. A failed article is logged and
+// counted; the item keeps what the feed gave.
+func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds.Item, fp *feedPoll) {
+	if len(recent) == 0 {
+		return
+	}
+	ids := make([]string, len(recent))
+	for i, it := range recent {
+		ids[i] = it.ID
+	}
+	known, err := p.Store.KnownItems(ctx, ids)
+	if err != nil {
+		p.Log.Warn("article pages not fetched", "feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "error", err)
+		return
+	}
+	var fresh []feeds.Item
+	for _, it := range recent {
+		if !known[it.ID] {
+			fresh = append(fresh, it)
+		}
+	}
+	for _, a := range p.Poller.FetchArticles(ctx, r, fresh) {
+		fp.articles++
+		if a.Err != nil {
+			fp.articlesFailed++
+			p.Log.Info("article not read; matching the item on what its feed gave",
+				"feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "item", fresh[a.Index].Title, "error", a.Err)
+		}
+	}
+	text := make(map[string]string, len(fresh))
+	for _, it := range fresh {
+		text[it.ID] = it.Text
+	}
+	for _, items := range [][]feeds.Item{fp.result.Items, recent} {
+		for i := range items {
+			if t, ok := text[items[i].ID]; ok {
+				items[i].Text = t
+			}
+		}
+	}
 }
 
 // slack is how far ahead of now a feed's next poll may be for it to be due
@@ -383,7 +452,7 @@ func (p *Pipeline) channels(m *matcher.Matcher) map[string]string {
 func matchItems(m *matcher.Matcher, items []feeds.Item, channels map[string]string, now time.Time) []store.Match {
 	var out []store.Match
 	for _, it := range items {
-		for _, h := range m.Match(matcher.Document{Title: it.Title, Body: it.Summary}) {
+		for _, h := range m.Match(matcher.Document{Title: it.Title, Body: it.Body()}) {
 			out = append(out, store.Match{
 				ItemID:  it.ID,
 				Profile: h.Profile,

@@ -72,7 +72,7 @@ func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, p
 				stats.Matches++
 				extra = append(extra, digest.Entry{
 					Profile: mt.Profile, Channel: mt.Channel, ItemID: it.ID,
-					Title: it.Title, Link: it.Link, Feed: it.Feed, Published: it.Published,
+					Title: it.Title, Link: it.Link, Feed: it.Feed, Source: it.Source, Published: it.Published,
 					Summary: lead(it.Summary), Matched: mt.Terms, Score: mt.Score,
 				})
 			case err != nil:
@@ -85,6 +85,10 @@ func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, p
 		return ctx.Err()
 	})
 	if err != nil {
+		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
+	}
+	// As the pending matches, less what readers muted.
+	if extra, err = p.dropMuted(ctx, extra); err != nil {
 		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
 	}
 	entries, err := p.pending(ctx, nil)

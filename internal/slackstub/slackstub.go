@@ -2,11 +2,19 @@
 // webhooks, for tests. It records every accepted post, validates messages as
 // strictly as Slack does (rejecting what Slack would reject with
 // "invalid_blocks"), can be scripted to fail (429 with Retry-After, 5xx,
-// ok:false), and finds live mentions and unsafe links in what it received.
+// ok:false) or to answer late, serves conversations.history and .replies
+// (or refuses them, as for a token without the scopes), and finds live
+// mentions and unsafe links in what it received.
 //
 // A Server accepts chat.postMessage as slack-go sends it (a form body) or as
 // JSON, authenticated by "Authorization: Bearer <token>" or a "token" form
 // field, and incoming-webhook posts at /webhook/<secret>.
+//
+// It also plays Slack's side of interactivity (interact.go): Socket Mode
+// (apps.connections.open hands out a WebSocket URL on loopback, over which
+// SendInteractive sends envelopes and WaitAck awaits their acks), signed
+// posts of block_actions payloads to a request URL (PostInteraction, Sign),
+// and response URLs that record the answers posted to them.
 package slackstub
 
 import (
@@ -64,6 +72,31 @@ type Response struct {
 	// never learned it, as when the process dies between Slack's answer and
 	// its own commit.
 	HangAfterAccept bool
+	// Serve serves the request as if it were not scripted, so that a script
+	// can reach a later request.
+	Serve bool
+	// Delay serves the request as if it were not scripted, but answers only
+	// after Delay (or when the client gives up, whichever comes first). A
+	// valid post is accepted and recorded at once, before the wait, as Slack
+	// takes a message before its answer reaches the poster: a process killed
+	// during the wait has had its message posted.
+	Delay time.Duration
+}
+
+// passes reports whether r serves its request rather than failing it.
+func (r Response) passes() bool { return r.HangAfterAccept || r.Serve || r.Delay > 0 }
+
+// wait waits for r's Delay, or until the request's client gives up.
+func (r Response) wait(req *http.Request) {
+	if r.Delay <= 0 {
+		return
+	}
+	t := time.NewTimer(r.Delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-req.Context().Done():
+	}
 }
 
 // Violation is a message the Server rejected as Slack would.
@@ -86,6 +119,10 @@ type Server struct {
 	script     []Response
 	requests   int
 	seq        int
+
+	interact interactState // interact.go
+	// refuseReads, when not empty, is the ok:false code of every read.
+	refuseReads string
 }
 
 // Option configures a Server.
@@ -112,8 +149,10 @@ func New(t testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("/conversations.history", s.handleHistory)
 	mux.HandleFunc("/conversations.replies", s.handleReplies)
 	mux.HandleFunc("/conversations.list", s.handleList)
+	s.initInteract(mux)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
+	t.Cleanup(s.DropSockets) // first: the WebSocket handlers end before Close
 	return s
 }
 
@@ -253,7 +292,7 @@ func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, scripted := s.next()
-	if scripted && !resp.HangAfterAccept {
+	if scripted && !resp.passes() {
 		writeScripted(w, resp)
 		return
 	}
@@ -287,6 +326,7 @@ func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
 		return
 	}
+	resp.wait(r)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"ok": true, "channel": ChannelID(p.Channel), "ts": ts,
 		"message": map[string]any{"type": "message", "text": p.Text, "ts": ts, "thread_ts": p.ThreadTS},
@@ -340,7 +380,8 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if resp, ok := s.next(); ok {
+	resp, scripted := s.next()
+	if scripted && !resp.passes() {
 		writeScripted(w, resp)
 		return
 	}
@@ -367,6 +408,11 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.accept(p)
+	if scripted && resp.HangAfterAccept {
+		<-r.Context().Done()
+		return
+	}
+	resp.wait(r)
 	io.WriteString(w, "ok")
 }
 
@@ -418,8 +464,11 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if resp, ok := s.next(); ok {
-		writeScripted(w, resp)
-		return false
+		if !resp.passes() {
+			writeScripted(w, resp)
+			return false
+		}
+		resp.wait(r)
 	}
 	token := r.Form.Get("token")
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
@@ -429,5 +478,21 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 		slackError(w, "invalid_auth", nil)
 		return false
 	}
+	s.mu.Lock()
+	refusal := s.refuseReads
+	s.mu.Unlock()
+	if refusal != "" {
+		slackError(w, refusal, nil)
+		return false
+	}
 	return true
+}
+
+// RefuseReads makes conversations.history, conversations.replies and
+// conversations.list answer ok:false with code (such as "missing_scope", for
+// a token without the history and read scopes) until it is called with "".
+func (s *Server) RefuseReads(code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseReads = code
 }

@@ -3,9 +3,11 @@ package slackstub_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsbot/newsbot/internal/slackstub"
 	"github.com/slack-go/slack"
@@ -99,6 +101,16 @@ func TestValidate(t *testing.T) {
 	}
 	sec := func(text string) string { return `{"type":"section","text":{"type":"mrkdwn","text":"` + text + `"}}` }
 	ctxEl := `{"type":"mrkdwn","text":"x"}`
+	acc := func(el string) string {
+		return `{"type":"section","text":{"type":"mrkdwn","text":"s"},"accessory":` + el + `}`
+	}
+	overflow := func(n int, value, text string) string {
+		var opts []string
+		for i := range n {
+			opts = append(opts, fmt.Sprintf(`{"text":{"type":"plain_text","text":%q},"value":"%s%d"}`, text, value, i))
+		}
+		return `{"type":"overflow","action_id":"a","options":[` + strings.Join(opts, ",") + `]}`
+	}
 	tests := []struct {
 		name   string
 		text   string
@@ -122,6 +134,18 @@ func TestValidate(t *testing.T) {
 		{"unknown block", "t", `[{"type":"marquee"}]`, "unknown block type"},
 		{"duplicate block_id", "t", `[{"type":"divider","block_id":"a"},{"type":"divider","block_id":"a"}]`, "duplicate block_id"},
 		{"not an array", "t", `{"type":"divider"}`, "not an array"},
+		{"overflow ok", "t", "[" + acc(overflow(3, "v", "o")) + "]", ""},
+		{"overflow 1 option", "t", "[" + acc(overflow(1, "v", "o")) + "]", "1 options"},
+		{"overflow 6 options", "t", "[" + acc(overflow(6, "v", "o")) + "]", "6 options"},
+		{"option value 150", "t", "[" + acc(overflow(2, strings.Repeat("v", 149), "o")) + "]", ""},
+		{"option value 151", "t", "[" + acc(overflow(2, strings.Repeat("v", 150), "o")) + "]", "151 characters"},
+		{"option text 76", "t", "[" + acc(overflow(2, "v", strings.Repeat("o", 76))) + "]", "76 characters"},
+		{"option empty value", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"text":{"type":"plain_text","text":"x"},"value":""},{"text":{"type":"plain_text","text":"y"},"value":"b"}]}`) + "]", "without value"},
+		{"option mrkdwn", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"text":{"type":"mrkdwn","text":"x"},"value":"a"},{"text":{"type":"plain_text","text":"y"},"value":"b"}]}`) + "]", "not plain_text"},
+		{"duplicate option values", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"text":{"type":"plain_text","text":"x"},"value":"a"},{"text":{"type":"plain_text","text":"y"},"value":"a"}]}`) + "]", "duplicate value"},
+		{"action_id 256", "t", "[" + acc(`{"type":"button","action_id":"`+strings.Repeat("a", 256)+`","text":{"type":"plain_text","text":"x"}}`) + "]", "action_id: 256"},
+		{"button text 76", "t", "[" + acc(`{"type":"button","action_id":"a","text":{"type":"plain_text","text":"`+strings.Repeat("x", 76)+`"}}`) + "]", "76 characters"},
+		{"unknown accessory", "t", "[" + acc(`{"type":"marquee"}`) + "]", "unknown accessory type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,5 +230,52 @@ func TestServerLiveMentionsScansTextAndMrkdwn(t *testing.T) {
 	}
 	if got := s.LiveMentions(); len(got) != 2 {
 		t.Fatalf("got %q, want <!here> and <@U1>", got)
+	}
+}
+
+// TestScriptedServeDelayAndRefusedReads: Serve passes a request through, a
+// Delay records the post before its late answer (so a client that gives up
+// leaves it posted), and RefuseReads answers every read with its code.
+func TestScriptedServeDelayAndRefusedReads(t *testing.T) {
+	s := slackstub.New(t)
+	s.Enqueue(slackstub.Response{Serve: true}, slackstub.Response{Delay: time.Minute})
+	c := client(s, s.Token())
+	if _, _, err := c.PostMessageContext(context.Background(), "C1", slack.MsgOptionText("first", false)); err != nil {
+		t.Fatalf("served post: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, _, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("late", false)); err == nil {
+		t.Fatal("the delayed post answered before its delay")
+	}
+	if posts := s.Posts(); len(posts) != 2 || posts[1].Text != "late" {
+		t.Fatalf("posts = %+v, want the delayed one recorded", posts)
+	}
+	if _, err := c.GetConversationHistoryContext(context.Background(), &slack.GetConversationHistoryParameters{ChannelID: "C1"}); err != nil {
+		t.Fatalf("history: %v", err)
+	}
+	s.RefuseReads("missing_scope")
+	for name, read := range map[string]func() error{
+		"history": func() error {
+			_, err := c.GetConversationHistoryContext(context.Background(), &slack.GetConversationHistoryParameters{ChannelID: "C1"})
+			return err
+		},
+		"replies": func() error {
+			_, _, _, err := c.GetConversationRepliesContext(context.Background(), &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: s.Posts()[0].TS})
+			return err
+		},
+		"list": func() error {
+			_, _, err := c.GetConversationsContext(context.Background(), &slack.GetConversationsParameters{})
+			return err
+		},
+	} {
+		var se slack.SlackErrorResponse
+		if err := read(); !errors.As(err, &se) || se.Err != "missing_scope" {
+			t.Errorf("%s with reads refused = %v, want missing_scope", name, err)
+		}
+	}
+	s.RefuseReads("")
+	if _, err := c.GetConversationHistoryContext(context.Background(), &slack.GetConversationHistoryParameters{ChannelID: "C1"}); err != nil {
+		t.Errorf("history after reads are allowed again: %v", err)
 	}
 }

@@ -20,6 +20,13 @@ const (
 	MaxText            = 40_000
 	MaxBlockID         = 255
 	MaxMarkdownBlock   = 12_000
+	MaxActionID        = 255
+	MaxOptionText      = 75
+	MaxOptionValue     = 150
+	MinOverflowOptions = 2
+	MaxOverflowOptions = 5
+	MaxButtonText      = 75
+	MaxButtonValue     = 2000
 )
 
 // knownBlocks are the block types Slack accepts in messages.
@@ -42,14 +49,35 @@ type block struct {
 	Text     json.RawMessage   `json:"text"`
 	Fields   []textObject      `json:"fields"`
 	Elements []json.RawMessage `json:"elements"`
+	// Accessory is a section's accessory element.
+	Accessory json.RawMessage `json:"accessory"`
+}
+
+// element holds the fields of an interactive element that Validate checks.
+type element struct {
+	Type     string           `json:"type"`
+	ActionID string           `json:"action_id"`
+	Text     *textObject      `json:"text"`
+	Value    *string          `json:"value"`
+	Options  []optionObj      `json:"options"`
+	ImageURL string           `json:"image_url"`
+	AltText  string           `json:"alt_text"`
+	Confirm  *json.RawMessage `json:"confirm"`
+}
+
+// optionObj is a Block Kit option object.
+type optionObj struct {
+	Text  *textObject `json:"text"`
+	Value string      `json:"value"`
 }
 
 // Validate checks a message's text and blocks against Slack's limits and
 // returns the problems found, nil when the message is valid: more than 50
 // blocks, unknown block types, a header that is not plain_text or longer than
 // 150 characters, section text longer than 3,000 characters, more than 10
-// context elements, text longer than 40,000 characters, empty texts, and
-// duplicate or overlong block IDs.
+// context elements, text longer than 40,000 characters, empty texts,
+// duplicate or overlong block IDs, and section accessories that break their
+// element's limits (see checkAccessory).
 func Validate(text string, blocks json.RawMessage) []string {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -123,6 +151,9 @@ func Validate(text string, blocks json.RawMessage) []string {
 			for j, f := range b.Fields {
 				checkText(add, fmt.Sprintf("blocks[%d].fields[%d]", i, j), f, MaxFieldText)
 			}
+			if len(b.Accessory) > 0 && string(b.Accessory) != "null" {
+				checkAccessory(add, fmt.Sprintf("blocks[%d].accessory", i), b.Accessory)
+			}
 		case "context":
 			if len(b.Elements) == 0 {
 				add("blocks[%d]: context without elements", i)
@@ -151,6 +182,71 @@ func Validate(text string, blocks json.RawMessage) []string {
 		}
 	}
 	return problems
+}
+
+// checkAccessory checks a section's accessory: a known element type, an
+// action_id of at most 255 characters, buttons with plain_text text of at
+// most 75 characters and a value of at most 2,000, overflow menus with two
+// to five options, each with plain_text text of at most 75 characters and a
+// non-empty value of at most 150, and images with a URL and alt text.
+func checkAccessory(add func(string, ...any), where string, raw json.RawMessage) {
+	var e element
+	if err := json.Unmarshal(raw, &e); err != nil {
+		add("%s: %v", where, err)
+		return
+	}
+	if length(e.ActionID) > MaxActionID {
+		add("%s: action_id: %d characters, more than %d", where, length(e.ActionID), MaxActionID)
+	}
+	switch e.Type {
+	case "overflow":
+		if len(e.Options) < MinOverflowOptions || len(e.Options) > MaxOverflowOptions {
+			add("%s: overflow with %d options, not %d to %d", where, len(e.Options), MinOverflowOptions, MaxOverflowOptions)
+		}
+		values := map[string]bool{}
+		for j, o := range e.Options {
+			ow := fmt.Sprintf("%s.options[%d]", where, j)
+			switch {
+			case o.Text == nil:
+				add("%s: option without text", ow)
+			case o.Text.Type != "plain_text":
+				add("%s: option text is %q, not plain_text", ow, o.Text.Type)
+			default:
+				checkText(add, ow+".text", *o.Text, MaxOptionText)
+			}
+			switch {
+			case o.Value == "":
+				add("%s: option without value", ow)
+			case length(o.Value) > MaxOptionValue:
+				add("%s: value: %d characters, more than %d", ow, length(o.Value), MaxOptionValue)
+			case values[o.Value]:
+				add("%s: duplicate value %q", ow, o.Value)
+			}
+			values[o.Value] = true
+		}
+	case "button":
+		switch {
+		case e.Text == nil:
+			add("%s: button without text", where)
+		case e.Text.Type != "plain_text":
+			add("%s: button text is %q, not plain_text", where, e.Text.Type)
+		default:
+			checkText(add, where+".text", *e.Text, MaxButtonText)
+		}
+		if e.Value != nil && length(*e.Value) > MaxButtonValue {
+			add("%s: value: %d characters, more than %d", where, length(*e.Value), MaxButtonValue)
+		}
+	case "image":
+		if e.ImageURL == "" || e.AltText == "" {
+			add("%s: image without image_url or alt_text", where)
+		}
+	case "static_select", "multi_static_select", "users_select", "conversations_select",
+		"channels_select", "datepicker", "timepicker", "checkboxes", "radio_buttons",
+		"external_select", "multi_users_select", "multi_conversations_select",
+		"multi_channels_select", "multi_external_select", "datetimepicker":
+	default:
+		add("%s: unknown accessory type %q", where, e.Type)
+	}
 }
 
 // checkText checks one text object.
