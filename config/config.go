@@ -3,9 +3,11 @@
 // everything, so newsbot runs with no file at all.
 //
 // Parse reads from an io.Reader and knows nothing of the file system; Load
-// reads a path and resolves the profiles file relative to it. Every problem is
-// reported at once as "file:line:col: message". Unknown keys are errors.
-// "${VAR}" in any value expands from the environment; secrets (the Slack
+// reads a path and resolves the store and profiles relative to it. Every
+// problem is reported at once as "file:line:col: message". Unknown keys are
+// errors. "${VAR}" in any value expands from the environment, and the settings
+// listed in env.go (SLACK_BOT_TOKEN, NEWSBOT_STORE, …) come from their
+// variables when the file leaves them out; secrets (the Slack
 // tokens, webhook URL and signing secret) are held in Secret values that never print.
 package config
 
