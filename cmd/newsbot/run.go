@@ -20,7 +20,7 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	}
 	defer a.Close()
 	a.warnNowhereToPost()
-	d := daemon.New(daemon.Options{Location: a.cfg.Location, Log: e.log, Metrics: a.metrics})
+	d := daemon.New(daemon.Options{Location: a.cfg.Location, Now: e.now, Log: e.log, Metrics: a.metrics})
 	defer d.Close()
 
 	// Poll on schedule.poll, alerts right after each poll.

@@ -37,6 +37,8 @@ type Options struct {
 	Location *time.Location
 	// Log receives the daemon's messages (required).
 	Log *slog.Logger
+	// Now is the clock /healthz judges the jobs by (default time.Now).
+	Now func() time.Time
 	// Metrics are the series the jobs feed and /metrics serves, with the
 	// Go runtime's and the process's; nil makes new ones (version "dev").
 	// The command keeps them to feed what only it knows (pending entries,
@@ -48,6 +50,7 @@ type Options struct {
 // everything before Start; a Daemon runs once.
 type Daemon struct {
 	log     *slog.Logger
+	now     func() time.Time
 	metrics *Metrics
 	// gatherer serves the metrics and the runtime's on /metrics.
 	gatherer prometheus.Gatherer
@@ -55,10 +58,13 @@ type Daemon struct {
 	mux      *http.ServeMux
 
 	// Registered before Start.
-	poll   func(context.Context) error
-	listen string
-	watch  string
-	reload func(context.Context) (int, error)
+	poll func(context.Context) error
+	// interval is the time between two polls (Interval of the poll's
+	// schedule); it sets how long a job may run (stuckAfter).
+	interval time.Duration
+	listen   string
+	watch    string
+	reload   func(context.Context) (int, error)
 
 	// work lets one job run at a time: a poll and a digest never write
 	// concurrently.
@@ -78,6 +84,7 @@ type Daemon struct {
 	started   bool       // Start was called
 	scheduled bool       // the scheduler runs
 	closing   bool       // Close was called
+	health    health     // what /healthz reports on
 
 	closeOnce sync.Once
 	closeErr  error
@@ -88,6 +95,9 @@ func New(opts Options) *Daemon {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics("dev")
 	}
@@ -96,6 +106,7 @@ func New(opts Options) *Daemon {
 	logger := cronLogger{opts.Log}
 	return &Daemon{
 		log:      opts.Log,
+		now:      opts.Now,
 		metrics:  opts.Metrics,
 		gatherer: prometheus.Gatherers{opts.Metrics.reg, runtimeReg},
 		sched: cron.New(
@@ -195,13 +206,16 @@ func (d *Daemon) close() error {
 	return err
 }
 
-// job runs fn as the one job in flight, unless the daemon is stopping.
-func (d *Daemon) job(fn func(ctx context.Context)) {
+// job runs fn as the one job in flight, named name for /healthz, unless
+// the daemon is stopping.
+func (d *Daemon) job(name string, fn func(ctx context.Context)) {
 	d.work.Lock()
 	defer d.work.Unlock()
 	if d.ctx.Err() != nil {
 		return
 	}
+	d.jobStarted(name)
+	defer d.jobEnded()
 	fn(d.ctx)
 }
 

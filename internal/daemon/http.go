@@ -14,14 +14,14 @@ import (
 
 // Listen makes Start serve HTTP on addr (host:port; "" serves nothing):
 // /metrics, /healthz, /readyz, and the handlers registered with Handle.
+// /healthz answers 200 while the scheduler is alive and 503 with the reason
+// when it is stopping or stuck (see health.go); it never touches the store.
 // ready reports whether the daemon can work (the store answers); /readyz
 // answers 503 while it fails. Call it before Start.
 func (d *Daemon) Listen(addr string, ready func(context.Context) error) {
 	d.listen = addr
 	d.mux.Handle("GET /metrics", promhttp.HandlerFor(d.gatherer, promhttp.HandlerOpts{}))
-	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, "ok")
-	})
+	d.mux.HandleFunc("GET /healthz", d.serveHealth)
 	d.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if ready != nil {
 			if err := ready(r.Context()); err != nil {

@@ -24,11 +24,13 @@ func (d *Daemon) Poll(spec string, poll func(context.Context) (pipeline.PollStat
 	if _, err := d.sched.AddFunc(spec, d.runPoll); err != nil {
 		return fmt.Errorf("daemon: poll schedule %q: %w", spec, err)
 	}
+	d.interval = Interval(spec, d.now())
 	return nil
 }
 
 func (d *Daemon) runPoll() {
-	d.job(func(ctx context.Context) {
+	d.pollDispatched()
+	d.job("poll", func(ctx context.Context) {
 		if err := d.poll(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("poll failed", "error", err)
 		}
@@ -40,7 +42,7 @@ func (d *Daemon) runPoll() {
 // stays pending for the next tick. Call it at most once, before Start.
 func (d *Daemon) Digest(spec string, deliver func(context.Context) error) error {
 	_, err := d.sched.AddFunc(spec, func() {
-		d.job(func(ctx context.Context) {
+		d.job("digest", func(ctx context.Context) {
 			start := time.Now()
 			err := deliver(ctx)
 			d.metrics.ObserveDigest(time.Since(start), err)
@@ -75,7 +77,7 @@ const PruneSchedule = "30 3 * * *"
 // next day tries again. Call it at most once, before Start.
 func (d *Daemon) Prune(prune func(context.Context) error) error {
 	_, err := d.sched.AddFunc(PruneSchedule, func() {
-		d.job(func(ctx context.Context) {
+		d.job("prune", func(ctx context.Context) {
 			if err := prune(ctx); err != nil && ctx.Err() == nil {
 				d.log.Error("prune failed", "error", err)
 			}

@@ -1,0 +1,209 @@
+package daemon
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/internal/pipeline"
+)
+
+// testClock is a clock the test moves by hand; it is safe for concurrent use.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// newClockedDaemon returns a daemon that judges its jobs by clock and
+// serves HTTP on a loopback port.
+func newClockedDaemon(t *testing.T, clock *testClock) *Daemon {
+	t.Helper()
+	d := New(Options{Location: time.UTC, Now: clock.Now, Log: slog.New(slog.NewTextHandler(&logBuffer{}, nil))})
+	t.Cleanup(func() { d.Close() })
+	d.Listen("127.0.0.1:0", nil)
+	return d
+}
+
+func TestStuckAfter(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval time.Duration
+		want     time.Duration
+	}{
+		{"no poll registered", 0, time.Hour},
+		{"short interval takes the floor", time.Minute, time.Hour},
+		{"exactly the floor", 6 * time.Minute, time.Hour},
+		{"long interval takes ten of them", 15 * time.Minute, 150 * time.Minute},
+		{"daily", 24 * time.Hour, 240 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := stuckAfter(tt.interval); got != tt.want {
+				t.Errorf("stuckAfter(%s) = %s, want %s", tt.interval, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHealthzHealthy(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	d := newClockedDaemon(t, clock)
+	polls := make(chan struct{}, 1)
+	if err := d.Poll("@every 5m", func(context.Context) (pipeline.PollStats, error) {
+		polls <- struct{}{}
+		return pipeline.PollStats{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	<-polls
+	eventually(t, "the schedules to start", func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.scheduled
+	})
+	if code, body := get(t, d, "/healthz"); code != http.StatusOK || body != "ok\n" {
+		t.Fatalf("/healthz = %d %q, want 200 \"ok\\n\"", code, body)
+	}
+	// Within the bound (10 × 5m = 50m, floored to 1h) plus one interval
+	// without a poll, the scheduler is still trusted.
+	clock.Advance(time.Hour + 4*time.Minute)
+	if code, body := get(t, d, "/healthz"); code != http.StatusOK {
+		t.Fatalf("/healthz 1h04m after the last poll = %d %q, want 200", code, body)
+	}
+}
+
+func TestHealthzSchedulerStalled(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	d := newClockedDaemon(t, clock)
+	if err := d.Poll("@every 1h", func(context.Context) (pipeline.PollStats, error) {
+		return pipeline.PollStats{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the schedules to start", func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.scheduled
+	})
+	// The real scheduler fires no tick within the test's milliseconds: to
+	// the injected clock, it has stopped firing. Bound 10h, plus 1h.
+	clock.Advance(11 * time.Hour)
+	if code, body := get(t, d, "/healthz"); code != http.StatusOK {
+		t.Fatalf("/healthz 11h after the last poll = %d %q, want 200", code, body)
+	}
+	clock.Advance(time.Minute)
+	code, body := get(t, d, "/healthz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "scheduler stalled: no poll started for 11h1m0s, since 2026-03-01T09:00:00Z") {
+		t.Fatalf("/healthz 11h01m after the last poll = %d %q, want 503 naming the stall", code, body)
+	}
+}
+
+func TestHealthzJobStuck(t *testing.T) {
+	tests := []struct {
+		name     string
+		spec     string
+		within   time.Duration // still healthy after this long
+		past     time.Duration // stuck after this long
+		wantBody string
+	}{
+		{"short interval: the one-hour floor", "@every 1m", 59 * time.Minute, time.Hour + time.Second,
+			"poll job stuck: running for 1h0m1s since 2026-03-01T09:00:00Z (bound 1h0m0s)"},
+		{"long interval: ten intervals", "@every 30m", 4*time.Hour + 59*time.Minute, 5*time.Hour + time.Second,
+			"poll job stuck: running for 5h0m1s since 2026-03-01T09:00:00Z (bound 5h0m0s)"},
+		{"cron spec", "*/15 * * * *", 150 * time.Minute, 150*time.Minute + time.Second,
+			"poll job stuck: running for 2h30m1s since 2026-03-01T09:00:00Z (bound 2h30m0s)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+			d := newClockedDaemon(t, clock)
+			var job blockingPoll
+			if err := d.Poll(tt.spec, job.poll); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the first poll", func() bool { return job.started.Load() == 1 })
+			if code, body := get(t, d, "/healthz"); code != http.StatusOK {
+				t.Fatalf("/healthz as the poll starts = %d %q, want 200", code, body)
+			}
+			clock.Advance(tt.within)
+			if code, body := get(t, d, "/healthz"); code != http.StatusOK {
+				t.Fatalf("/healthz after %s = %d %q, want 200", tt.within, code, body)
+			}
+			clock.Advance(tt.past - tt.within)
+			code, body := get(t, d, "/healthz")
+			if code != http.StatusServiceUnavailable || strings.TrimSpace(body) != tt.wantBody {
+				t.Fatalf("/healthz after %s = %d %q, want 503 %q", tt.past, code, body, tt.wantBody)
+			}
+			// /readyz is another question: the store, not the scheduler.
+			if code, _ := get(t, d, "/readyz"); code != http.StatusOK {
+				t.Errorf("/readyz with a stuck poll = %d, want 200", code)
+			}
+		})
+	}
+}
+
+func TestHealthzSchedulerStopped(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name     string
+		start    bool
+		wantBody string
+	}{
+		{"never started", false, "scheduler stopped: the daemon has not started"},
+		{"closed", true, "scheduler stopped: the daemon is stopping"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newClockedDaemon(t, clock)
+			if err := d.Poll("@every 1m", func(context.Context) (pipeline.PollStats, error) {
+				return pipeline.PollStats{}, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.start {
+				if err := d.Start(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				if code, body := get(t, d, "/healthz"); code != http.StatusOK {
+					t.Fatalf("/healthz before Close = %d %q, want 200", code, body)
+				}
+				if err := d.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// No listener serves before Start or after Close; ask the
+			// handler, as a request in flight during Close would.
+			rec := httptest.NewRecorder()
+			d.mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+			if rec.Code != http.StatusServiceUnavailable || strings.TrimSpace(rec.Body.String()) != tt.wantBody {
+				t.Fatalf("/healthz = %d %q, want 503 %q", rec.Code, rec.Body.String(), tt.wantBody)
+			}
+		})
+	}
+}
