@@ -73,6 +73,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 		AlertInterval:  time.Duration(cfg.Digest.AlertInterval),
 		RepeatAlerts:   cfg.Digest.RepeatAlerts,
 		Lease:          pipeline.LeaseFor(len(reqs), cfg.Fetch.Concurrency, time.Duration(cfg.Fetch.Timeout)),
+		Location:       cfg.Location,
 		Now:            e.now,
 		Log:            e.log,
 	}

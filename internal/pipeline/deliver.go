@@ -47,7 +47,7 @@ const (
 // tick; the error joins every failure, and the store's.
 func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts digest.Options) error {
 	opts = p.DigestOptions(opts)
-	if err := p.hold.check(p.Now()); err != nil {
+	if err := p.hold.check(p.Now(), p.Location); err != nil {
 		return err
 	}
 	ran, err := p.waitLock(ctx, func(ctx context.Context) error {
@@ -158,7 +158,7 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 	if len(alerting) == 0 {
 		return nil
 	}
-	if err := p.hold.check(p.Now()); err != nil {
+	if err := p.hold.check(p.Now(), p.Location); err != nil {
 		return err
 	}
 	opts = p.DigestOptions(opts)

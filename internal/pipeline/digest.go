@@ -127,7 +127,7 @@ func (p *Pipeline) FailingFeeds(ctx context.Context) (string, error) {
 		}
 		switch {
 		case !st.LastSuccess.IsZero() && now.Sub(st.LastSuccess) > 24*time.Hour:
-			names = append(names, fmt.Sprintf("%s (last worked %s)", name, st.LastSuccess.Format("2 Jan")))
+			names = append(names, fmt.Sprintf("%s (last worked %s)", name, p.in(st.LastSuccess).Format("2 Jan")))
 		case st.LastSuccess.IsZero() && st.ConsecutiveFailures >= neverWorkedAfter:
 			names = append(names, name+" (never worked)")
 		}

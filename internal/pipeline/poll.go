@@ -73,6 +73,9 @@ type Pipeline struct {
 	// delivery to end before leaving the digests to it (default
 	// DefaultLockWait; negative: it does not wait).
 	LockWait time.Duration
+	// Location is the zone the times in the pipeline's log lines and
+	// messages are written in: the configured timezone (nil means UTC).
+	Location *time.Location
 	Now      func() time.Time
 	Log      *slog.Logger
 
@@ -349,6 +352,14 @@ func (p *Pipeline) nextState(r feeds.Request, st store.FeedState, res *feeds.Res
 	return st
 }
 
+// in returns t in the pipeline's Location, for a log line or a message.
+func (p *Pipeline) in(t time.Time) time.Time {
+	if p.Location == nil {
+		return t.UTC()
+	}
+	return t.In(p.Location)
+}
+
 // report logs a feed's failure and adds its poll to stats.
 func (p *Pipeline) report(ctx context.Context, fp feedPoll, stats *PollStats) {
 	st := fp.result.State
@@ -357,7 +368,7 @@ func (p *Pipeline) report(ctx context.Context, fp feedPoll, stats *PollStats) {
 	case fp.err != nil:
 		stats.Failed++
 		p.Log.Warn("feed failed", "feed", feedLabel(st), "error", fp.err,
-			"failures", st.ConsecutiveFailures, "next_poll", st.NextPoll.Format(time.RFC3339))
+			"failures", st.ConsecutiveFailures, "next_poll", p.in(st.NextPoll).Format(time.RFC3339))
 	case fp.res.NotModified:
 		stats.NotModified++
 	}

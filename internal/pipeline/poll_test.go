@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,5 +163,97 @@ func TestPollWindowBackoffAndRecovery(t *testing.T) {
 	}
 	if rs, _ = p.Rematch(ctx, t0.AddDate(0, 0, -30), now, nil); rs.Matches != 0 {
 		t.Fatalf("second rematch added %d matches", rs.Matches)
+	}
+}
+
+// syncBuffer collects log output; it is safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestTimesInLocation checks that the times the pipeline writes (a failed
+// feed's next_poll in the log, the end of Slack's wait in an error, the day
+// a failing feed last worked in a digest footer) are in its Location.
+func TestTimesInLocation(t *testing.T) {
+	kolkata, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	honolulu, err := time.LoadLocation("Pacific/Honolulu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20:00 UTC on 19 November is 01:30 on the 20th in Kolkata and 10:00
+	// on the 19th in Honolulu.
+	t0 := time.Date(2026, 11, 19, 20, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name         string
+		loc          *time.Location
+		wantNextPoll string // t0 + FeedBackoffBase (15 min)
+		wantUntil    string // t0 + 1 h
+		wantWorked   string // the day of t0 - 2 days
+	}{
+		{"no location: UTC", nil, "next_poll=2026-11-19T20:15:00Z", "until 2026-11-19T21:00:00Z", "(last worked 17 Nov)"},
+		{"Asia/Kolkata", kolkata, "next_poll=2026-11-20T01:45:00+05:30", "until 2026-11-20T02:30:00+05:30", "(last worked 18 Nov)"},
+		{"Pacific/Honolulu", honolulu, "next_poll=2026-11-19T10:15:00-10:00", "until 2026-11-19T11:00:00-10:00", "(last worked 17 Nov)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			feed := &feedAt{items: map[string]time.Time{"a": t0.Add(-time.Hour)}}
+			srv := httptest.NewServer(feed)
+			defer srv.Close()
+			now := t0.Add(-48 * time.Hour)
+			p := newTestPipeline(t, &now, srv.URL)
+			p.Location = tt.loc
+			var logs syncBuffer
+			p.Log = slog.New(slog.NewTextHandler(&logs, nil))
+			// The feed works two days before t0, then fails at t0.
+			if stats, err := p.Poll(ctx, PollOptions{}); err != nil || stats.Failed != 0 {
+				t.Fatalf("first poll: %+v, %v", stats, err)
+			}
+			feed.mu.Lock()
+			feed.fail = true
+			feed.mu.Unlock()
+			now = t0
+			if stats, err := p.Poll(ctx, PollOptions{}); err != nil || stats.Failed != 1 {
+				t.Fatalf("failing poll: %+v, %v", stats, err)
+			}
+			if out := logs.String(); !strings.Contains(out, "feed failed") || !strings.Contains(out, tt.wantNextPoll) {
+				t.Errorf("log = %q, want a feed failed line with %s", out, tt.wantNextPoll)
+			}
+
+			p.hold.until.Store(t0.Add(time.Hour).UnixMilli())
+			if err := p.hold.check(t0, p.Location); err == nil || !strings.Contains(err.Error(), tt.wantUntil) {
+				t.Errorf("hold check = %v, want an error with %q", err, tt.wantUntil)
+			}
+
+			// Enough failures, more than a day after the last success, to
+			// be named in the footer.
+			now = t0.Add(time.Hour)
+			if _, err := p.Poll(ctx, PollOptions{All: true}); err != nil {
+				t.Fatal(err)
+			}
+			footer, err := p.FailingFeeds(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(footer, tt.wantWorked) {
+				t.Errorf("FailingFeeds = %q, want %q", footer, tt.wantWorked)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -32,12 +33,13 @@ func (h *slackHold) note(err error, now time.Time) {
 	}
 }
 
-// check returns an error while Slack's wait runs at now, and nil after it.
-func (h *slackHold) check(now time.Time) error {
+// check returns an error while Slack's wait runs at now, and nil after it;
+// the error gives the wait's end in loc (nil means UTC).
+func (h *slackHold) check(now time.Time, loc *time.Location) error {
 	until := h.until.Load()
 	if until == 0 || now.UnixMilli() >= until {
 		return nil
 	}
 	return fmt.Errorf("pipeline: Slack rate-limited newsbot until %s (Retry-After): everything stays pending until then",
-		time.UnixMilli(until).UTC().Format(time.RFC3339))
+		time.UnixMilli(until).In(cmp.Or(loc, time.UTC)).Format(time.RFC3339))
 }
