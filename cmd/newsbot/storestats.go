@@ -48,7 +48,7 @@ func (c *storeStatsCmd) Run(ctx context.Context, e *env) error {
 	fmt.Fprintf(e.stdout, "pending matches: %d\n", stats.Pending)
 	if stats.OldestItem != nil {
 		fmt.Fprintf(e.stdout, "oldest item first seen: %s (retention %s)\n",
-			stats.OldestItem.Format(time.RFC3339), days(time.Duration(cfg.Retention)))
+			stats.OldestItem.In(cfg.Location).Format(time.RFC3339), days(time.Duration(cfg.Retention)))
 	}
 	return nil
 }

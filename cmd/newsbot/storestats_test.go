@@ -25,6 +25,11 @@ func TestStoreStats(t *testing.T) {
 			t.Errorf("store stats output lacks %q:\n%s", want, out)
 		}
 	}
+	// The harness's timezone is Asia/Kolkata: the time carries its zone.
+	_, rest, _ := strings.Cut(out, "oldest item first seen: ")
+	if line, _, _ := strings.Cut(rest, "\n"); !strings.Contains(line, "+05:30 ") {
+		t.Errorf("oldest item line %q is not in the configured timezone", line)
+	}
 
 	code, out, stderr = h.run("store", "stats", "--format", "json")
 	if code != 0 {

@@ -51,6 +51,7 @@ type Options struct {
 type Daemon struct {
 	log     *slog.Logger
 	now     func() time.Time
+	loc     *time.Location // the schedules' zone, for the times /healthz writes
 	metrics *Metrics
 	// gatherer serves the metrics and the runtime's on /metrics.
 	gatherer prometheus.Gatherer
@@ -107,6 +108,7 @@ func New(opts Options) *Daemon {
 	return &Daemon{
 		log:      opts.Log,
 		now:      opts.Now,
+		loc:      opts.Location,
 		metrics:  opts.Metrics,
 		gatherer: prometheus.Gatherers{opts.Metrics.reg, runtimeReg},
 		sched: cron.New(

@@ -81,11 +81,11 @@ func (d *Daemon) alive() (ok bool, reason string) {
 	case d.health.running != "" && now.Sub(d.health.since) > bound:
 		return false, fmt.Sprintf("%s job stuck: running for %s since %s (bound %s)",
 			d.health.running, now.Sub(d.health.since).Round(time.Second),
-			d.health.since.Format(time.RFC3339), bound)
+			d.health.since.In(d.loc).Format(time.RFC3339), bound)
 	case d.scheduled && d.poll != nil && !d.health.polled.IsZero() &&
 		now.Sub(d.health.polled) > bound+d.interval:
 		return false, fmt.Sprintf("scheduler stalled: no poll started for %s, since %s (interval %s)",
-			now.Sub(d.health.polled).Round(time.Second), d.health.polled.Format(time.RFC3339), d.interval)
+			now.Sub(d.health.polled).Round(time.Second), d.health.polled.In(d.loc).Format(time.RFC3339), d.interval)
 	}
 	return true, "ok"
 }

@@ -31,11 +31,11 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// newClockedDaemon returns a daemon that judges its jobs by clock and
-// serves HTTP on a loopback port.
-func newClockedDaemon(t *testing.T, clock *testClock) *Daemon {
+// newClockedDaemon returns a daemon that judges its jobs by clock, runs
+// its schedules in loc and serves HTTP on a loopback port.
+func newClockedDaemon(t *testing.T, clock *testClock, loc *time.Location) *Daemon {
 	t.Helper()
-	d := New(Options{Location: time.UTC, Now: clock.Now, Log: slog.New(slog.NewTextHandler(&logBuffer{}, nil))})
+	d := New(Options{Location: loc, Now: clock.Now, Log: slog.New(slog.NewTextHandler(&logBuffer{}, nil))})
 	t.Cleanup(func() { d.Close() })
 	d.Listen("127.0.0.1:0", nil)
 	return d
@@ -64,7 +64,7 @@ func TestStuckAfter(t *testing.T) {
 
 func TestHealthzHealthy(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	d := newClockedDaemon(t, clock)
+	d := newClockedDaemon(t, clock, time.UTC)
 	polls := make(chan struct{}, 1)
 	if err := d.Poll("@every 5m", func(context.Context) (pipeline.PollStats, error) {
 		polls <- struct{}{}
@@ -93,8 +93,12 @@ func TestHealthzHealthy(t *testing.T) {
 }
 
 func TestHealthzSchedulerStalled(t *testing.T) {
+	kolkata, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Fatal(err)
+	}
 	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	d := newClockedDaemon(t, clock)
+	d := newClockedDaemon(t, clock, kolkata)
 	if err := d.Poll("@every 1h", func(context.Context) (pipeline.PollStats, error) {
 		return pipeline.PollStats{}, nil
 	}); err != nil {
@@ -116,7 +120,7 @@ func TestHealthzSchedulerStalled(t *testing.T) {
 	}
 	clock.Advance(time.Minute)
 	code, body := get(t, d, "/healthz")
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "scheduler stalled: no poll started for 11h1m0s, since 2026-03-01T09:00:00Z") {
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "scheduler stalled: no poll started for 11h1m0s, since 2026-03-01T14:30:00+05:30 (interval 1h0m0s)") {
 		t.Fatalf("/healthz 11h01m after the last poll = %d %q, want 503 naming the stall", code, body)
 	}
 }
@@ -139,7 +143,7 @@ func TestHealthzJobStuck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-			d := newClockedDaemon(t, clock)
+			d := newClockedDaemon(t, clock, time.UTC)
 			var job blockingPoll
 			if err := d.Poll(tt.spec, job.poll); err != nil {
 				t.Fatal(err)
@@ -180,7 +184,7 @@ func TestHealthzSchedulerStopped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := newClockedDaemon(t, clock)
+			d := newClockedDaemon(t, clock, time.UTC)
 			if err := d.Poll("@every 1m", func(context.Context) (pipeline.PollStats, error) {
 				return pipeline.PollStats{}, nil
 			}); err != nil {
