@@ -24,7 +24,7 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	defer d.Close()
 
 	// Poll on schedule.poll, alerts right after each poll.
-	a.pipeline.Interval = daemon.Interval(a.cfg.Schedule.Poll, e.now())
+	a.pipeline.Interval = daemon.Interval(a.cfg.Schedule.Poll, e.now().In(a.cfg.Location))
 	if err := d.Poll(a.cfg.Schedule.Poll, func(ctx context.Context) (pipeline.PollStats, error) {
 		defer a.updateGauges(ctx)
 		return a.poll(ctx, true, false)

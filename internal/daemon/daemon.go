@@ -63,9 +63,12 @@ type Daemon struct {
 	// interval is the time between two polls (Interval of the poll's
 	// schedule); it sets how long a job may run (stuckAfter).
 	interval time.Duration
-	listen   string
-	watch    string
-	reload   func(context.Context) (int, error)
+	// pollSchedule is the poll's schedule, for /healthz to know when the
+	// scheduler should have started the next poll.
+	pollSchedule cron.Schedule
+	listen       string
+	watch        string
+	reload       func(context.Context) (int, error)
 
 	// work lets one job run at a time: a poll and a digest never write
 	// concurrently.

@@ -307,6 +307,12 @@ func TestInterval(t *testing.T) {
 		{"@every 15m", 15 * time.Minute},
 		{"*/5 * * * *", 5 * time.Minute},
 		{"0 9 * * *", 24 * time.Hour},
+		// from is a Friday after 16:00: the next gap is the weekend's.
+		{"*/15 9-16 * * 1-5", 15 * time.Minute},
+		{"0 9 * * 1-5", 24 * time.Hour},
+		{"0 9,10 1 1 *", time.Hour},
+		{"0 9 29 2 *", (4*365 + 1) * 24 * time.Hour},
+		{"0 9 30 2 *", 0},
 		{"not a schedule", 0},
 	}
 	for _, tt := range tests {

@@ -64,8 +64,11 @@ func (d *Daemon) pollDispatched() {
 // alive reports whether the scheduler is alive; when it is not, the reason
 // says why in a short sentence. The scheduler is dead when the daemon is
 // stopping or not started, when a job has been running for longer than the
-// bound (stuckAfter), or when the scheduler has started no poll for longer
-// than the bound plus one interval (it no longer fires). While the first
+// bound (stuckAfter), or when the poll that the schedule made due after the
+// last one started is later than the bound (the scheduler no longer fires;
+// the bound covers a tick skipped because the poll before it still ran).
+// The due time comes from the schedule itself, so a schedule with long gaps
+// (none at night or at weekends) is not taken for a stall. While the first
 // poll runs, before the schedules start, the daemon is alive unless that
 // poll is stuck.
 func (d *Daemon) alive() (ok bool, reason string) {
@@ -82,10 +85,12 @@ func (d *Daemon) alive() (ok bool, reason string) {
 		return false, fmt.Sprintf("%s job stuck: running for %s since %s (bound %s)",
 			d.health.running, now.Sub(d.health.since).Round(time.Second),
 			d.health.since.In(d.loc).Format(time.RFC3339), bound)
-	case d.scheduled && d.poll != nil && !d.health.polled.IsZero() &&
-		now.Sub(d.health.polled) > bound+d.interval:
-		return false, fmt.Sprintf("scheduler stalled: no poll started for %s, since %s (interval %s)",
-			now.Sub(d.health.polled).Round(time.Second), d.health.polled.In(d.loc).Format(time.RFC3339), d.interval)
+	case d.scheduled && d.pollSchedule != nil && !d.health.polled.IsZero():
+		due := d.pollSchedule.Next(d.health.polled.In(d.loc))
+		if !due.IsZero() && now.Sub(due) > bound {
+			return false, fmt.Sprintf("scheduler stalled: the poll due at %s has not started (the last started at %s)",
+				due.Format(time.RFC3339), d.health.polled.In(d.loc).Format(time.RFC3339))
+		}
 	}
 	return true, "ok"
 }

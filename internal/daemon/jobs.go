@@ -24,7 +24,9 @@ func (d *Daemon) Poll(spec string, poll func(context.Context) (pipeline.PollStat
 	if _, err := d.sched.AddFunc(spec, d.runPoll); err != nil {
 		return fmt.Errorf("daemon: poll schedule %q: %w", spec, err)
 	}
-	d.interval = Interval(spec, d.now())
+	// AddFunc parsed spec this way already: it cannot fail here.
+	d.pollSchedule, _ = cron.ParseStandard(spec)
+	d.interval = Interval(spec, d.now().In(d.loc))
 	return nil
 }
 
@@ -57,15 +59,42 @@ func (d *Daemon) Digest(spec string, deliver func(context.Context) error) error 
 	return nil
 }
 
-// Interval returns the time between two ticks of spec after from, or zero
-// when spec does not parse: the pipeline's poll interval.
+// intervalTicks and intervalHorizon bound the ticks Interval looks at.
+const (
+	intervalTicks   = 1000
+	intervalHorizon = 366 * 24 * time.Hour
+)
+
+// Interval returns the shortest time between two consecutive ticks of spec
+// after from (in from's zone), looking at up to a thousand ticks within a
+// year; zero when spec does not parse or never fires. It is the pipeline's
+// poll interval: for a schedule whose gaps differ ("*/15 9-17 * * 1-5",
+// every 15 minutes in office hours), the shortest gap, not the one that
+// happens to follow from (the weekend's), so that no tick finds a healthy
+// feed not yet due.
 func Interval(spec string, from time.Time) time.Duration {
 	s, err := cron.ParseStandard(spec)
 	if err != nil {
 		return 0
 	}
-	next := s.Next(from)
-	return s.Next(next).Sub(next)
+	var shortest time.Duration
+	prev := s.Next(from)
+	if prev.IsZero() {
+		return 0
+	}
+	for range intervalTicks {
+		next := s.Next(prev)
+		if next.IsZero() {
+			break
+		}
+		if gap := next.Sub(prev); shortest == 0 || gap < shortest {
+			shortest = gap
+		}
+		if prev = next; prev.Sub(from) > intervalHorizon {
+			break
+		}
+	}
+	return shortest
 }
 
 // PruneSchedule is when Prune runs: daily at 03:30 in the daemon's
