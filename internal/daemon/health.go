@@ -38,6 +38,8 @@ type health struct {
 	// polled is when the last poll started (was dispatched, before it
 	// waits for the job in flight); zero before the first.
 	polled time.Time
+	// ended is when the last job ended; zero before the first.
+	ended time.Time
 }
 
 // jobStarted records that the job name started to run at now.
@@ -51,7 +53,7 @@ func (d *Daemon) jobStarted(name string) {
 func (d *Daemon) jobEnded() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.health.running, d.health.since = "", time.Time{}
+	d.health.running, d.health.since, d.health.ended = "", time.Time{}, d.now()
 }
 
 // pollDispatched records that a poll was asked to run at now.
@@ -64,13 +66,14 @@ func (d *Daemon) pollDispatched() {
 // alive reports whether the scheduler is alive; when it is not, the reason
 // says why in a short sentence. The scheduler is dead when the daemon is
 // stopping or not started, when a job has been running for longer than the
-// bound (stuckAfter), or when the poll that the schedule made due after the
-// last one started is later than the bound (the scheduler no longer fires;
-// the bound covers a tick skipped because the poll before it still ran).
-// The due time comes from the schedule itself, so a schedule with long gaps
-// (none at night or at weekends) is not taken for a stall. While the first
-// poll runs, before the schedules start, the daemon is alive unless that
-// poll is stuck.
+// bound (stuckAfter), or when, no job running, the poll that the schedule
+// made due after the last poll started and the last job ended is later
+// than the bound (the scheduler no longer fires). Ticks that came while a
+// job ran were skipped or waited, rightly, so they do not count. The due
+// time comes from the schedule itself, so a schedule with long gaps (none
+// at night or at weekends) is not taken for a stall. While the first poll
+// runs, before the schedules start, the daemon is alive unless that poll is
+// stuck.
 func (d *Daemon) alive() (ok bool, reason string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -85,14 +88,22 @@ func (d *Daemon) alive() (ok bool, reason string) {
 		return false, fmt.Sprintf("%s job stuck: running for %s since %s (bound %s)",
 			d.health.running, now.Sub(d.health.since).Round(time.Second),
 			d.health.since.In(d.loc).Format(time.RFC3339), bound)
-	case d.scheduled && d.pollSchedule != nil && !d.health.polled.IsZero():
-		due := d.pollSchedule.Next(d.health.polled.In(d.loc))
+	case d.scheduled && d.pollSchedule != nil && d.health.running == "" && !d.health.polled.IsZero():
+		due := d.pollSchedule.Next(latest(d.health.polled, d.health.ended).In(d.loc))
 		if !due.IsZero() && now.Sub(due) > bound {
-			return false, fmt.Sprintf("scheduler stalled: the poll due at %s has not started (the last started at %s)",
+			return false, fmt.Sprintf("scheduler stalled: the poll due at %s has not started (the last poll started at %s)",
 				due.Format(time.RFC3339), d.health.polled.In(d.loc).Format(time.RFC3339))
 		}
 	}
 	return true, "ok"
+}
+
+// latest returns the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // serveHealth answers /healthz: 200 "ok" while the scheduler is alive, 503

@@ -108,11 +108,11 @@ func TestHealthzSchedulerStalled(t *testing.T) {
 	}{
 		// Due at 10:00Z, bound 10 h.
 		{"hourly", "@every 1h", kolkata, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), 11 * time.Hour, 11*time.Hour + time.Second,
-			"scheduler stalled: the poll due at 2026-03-01T15:30:00+05:30 has not started (the last started at 2026-03-01T14:30:00+05:30)"},
+			"scheduler stalled: the poll due at 2026-03-01T15:30:00+05:30 has not started (the last poll started at 2026-03-01T14:30:00+05:30)"},
 		// Gaps of 1 h and of a year less 1 h: the bound (10 h) counts
 		// from the next year's first tick, not from the last poll.
 		{"a long gap is no stall", "0 9,10 1 1 *", time.UTC, time.Date(2027, 1, 1, 10, 0, 0, 0, time.UTC), 365*24*time.Hour + 9*time.Hour, 365*24*time.Hour + 9*time.Hour + time.Second,
-			"scheduler stalled: the poll due at 2028-01-01T09:00:00Z has not started (the last started at 2027-01-01T10:00:00Z)"},
+			"scheduler stalled: the poll due at 2028-01-01T09:00:00Z has not started (the last poll started at 2027-01-01T10:00:00Z)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,5 +230,53 @@ func TestHealthzSchedulerStopped(t *testing.T) {
 				t.Fatalf("/healthz = %d %q, want 503 %q", rec.Code, rec.Body.String(), tt.wantBody)
 			}
 		})
+	}
+}
+
+// TestHealthzLongPollIsNoStall checks that the ticks a long poll made the
+// scheduler skip are not taken for a stall once it ends: the next poll is
+// due at the first tick after it.
+func TestHealthzLongPollIsNoStall(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	d := newClockedDaemon(t, clock, time.UTC)
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	if err := d.Poll("@every 1m", func(ctx context.Context) (pipeline.PollStats, error) {
+		started <- struct{}{}
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return pipeline.PollStats{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	// The poll runs 59 minutes (the bound is 1 h), then ends.
+	clock.Advance(59 * time.Minute)
+	if code, body := get(t, d, "/healthz"); code != http.StatusOK {
+		t.Fatalf("/healthz 59m into the poll = %d %q, want 200", code, body)
+	}
+	close(release)
+	eventually(t, "the schedules to start", func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.scheduled && d.health.running == ""
+	})
+	// 89 minutes after the poll started, 30 after it ended.
+	clock.Advance(30 * time.Minute)
+	if code, body := get(t, d, "/healthz"); code != http.StatusOK {
+		t.Fatalf("/healthz 30m after a long poll = %d %q, want 200", code, body)
+	}
+	// The poll due at 10:00 (the first tick after it ended at 09:59) has
+	// not started by 11:00:01.
+	clock.Advance(31*time.Minute + time.Second)
+	code, body := get(t, d, "/healthz")
+	want := "scheduler stalled: the poll due at 2026-03-01T10:00:00Z has not started (the last poll started at 2026-03-01T09:00:00Z)"
+	if code != http.StatusServiceUnavailable || strings.TrimSpace(body) != want {
+		t.Fatalf("/healthz = %d %q, want 503 %q", code, body, want)
 	}
 }
