@@ -112,16 +112,16 @@ WHERE f.action = 'mute'
 ORDER BY m.channel, m.item_id, m.profile`)
 }
 
-// DeliveredSince returns the matches delivered at or after since, with their
-// items, ordered by profile, then by the item's Published, newest first.
+// DeliveredSince returns the matches delivered at or after since (posted,
+// not settled by MarkMuted), with their items, ordered by profile, then by the item's Published, newest first.
 func (s *Store) DeliveredSince(ctx context.Context, since time.Time) ([]Pending, error) {
 	return s.matchesWith(ctx, "delivered", `
 SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
 	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
 FROM matches m
 JOIN items i ON i.id = m.item_id
-WHERE m.delivered_at IS NOT NULL AND m.delivered_at >= $1
-ORDER BY m.profile, i.published DESC, m.item_id`, since.UnixMilli())
+WHERE m.delivered_at IS NOT NULL AND m.delivered_at >= $1 AND m.delivery_ref NOT LIKE $2
+ORDER BY m.profile, i.published DESC, m.item_id`, since.UnixMilli(), MutedRef+"%")
 }
 
 // MatchEntry returns the match of profile for itemID with its item,

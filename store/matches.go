@@ -154,6 +154,19 @@ WHERE profile = $3 AND item_id = $4 AND delivered_at IS NULL`)
 	return nil
 }
 
+// MutedRef starts the delivery ref of a match that MarkMuted settled: it
+// was never posted, because readers muted its story.
+const MutedRef = "muted:"
+
+// MarkMuted settles the matches of profile for itemIDs at at without a post,
+// because they are copies of a story that readers muted (story names it,
+// for example the muted item's ID): they leave the pending set, as after
+// MarkDelivered, with the ref MutedRef+story, and they count as delivered
+// nowhere (DeliveredSince, DeliveryCounts).
+func (s *Store) MarkMuted(ctx context.Context, profile string, itemIDs []string, story string, at time.Time) error {
+	return s.MarkDelivered(ctx, profile, itemIDs, MutedRef+story, at)
+}
+
 // Delivered reports whether the match of profile for itemID has been
 // delivered. It returns an error wrapping ErrNotFound when there is no such
 // match.
