@@ -3,9 +3,11 @@
 // everything, so newsbot runs with no file at all.
 //
 // Parse reads from an io.Reader and knows nothing of the file system; Load
-// reads a path and resolves the profiles file relative to it. Every problem is
-// reported at once as "file:line:col: message". Unknown keys are errors.
-// "${VAR}" in any value expands from the environment; secrets (the Slack
+// reads a path and resolves the store and profiles relative to it. Every
+// problem is reported at once as "file:line:col: message". Unknown keys are
+// errors. "${VAR}" in any value expands from the environment, and the settings
+// listed in env.go (SLACK_BOT_TOKEN, NEWSBOT_STORE, …) come from their
+// variables when the file leaves them out; secrets (the Slack
 // tokens, webhook URL and signing secret) are held in Secret values that never print.
 package config
 
@@ -58,6 +60,10 @@ type Config struct {
 	Slack    Slack  `yaml:"slack"`
 	Digest   Digest `yaml:"digest"`
 	HTTP     HTTP   `yaml:"http"`
+	// LogFormat is how logs are written: "text" (the default, for a
+	// terminal) or "json" (one object per line, for a log collector). The
+	// --log-format flag overrides it.
+	LogFormat string `yaml:"log_format"`
 	// Retention is how long stored state is kept: items first seen longer
 	// ago, with their matches, and finished journal entries and marks older
 	// than that are pruned (daily by run, at the end of once). Pending
@@ -71,6 +77,11 @@ type Config struct {
 	Location *time.Location `yaml:"-"`
 	// root is the parsed document, kept to position later errors.
 	root *yaml.Node
+	// fromEnv names the environment variables that supplied settings the
+	// file left out (see envVars); storeFromEnv is set when NEWSBOT_STORE
+	// did, so the store is not resolved against the file's directory.
+	fromEnv      []string
+	storeFromEnv bool
 }
 
 // Schedule holds the two cron schedules, in standard five-field syntax.
@@ -236,6 +247,7 @@ func parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 		errs = append(errs, yamlpos.DecodeNode(file, root, cfg)...)
 		cfg.root = root
 	}
+	cfg.applyEnv(getenv)
 	switch err := cfg.validate().(type) {
 	case nil:
 	case yamlpos.List:
@@ -257,6 +269,7 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		if os.IsNotExist(err) && path == DefaultPath {
 			cfg := Default()
+			cfg.applyEnv(os.LookupEnv)
 			if err := cfg.validate(); err != nil {
 				return nil, err
 			}
@@ -274,7 +287,20 @@ func Load(path string) (*Config, error) {
 	if err := errs.Capped(MaxErrors).Err(); err != nil {
 		return nil, err
 	}
+	cfg.resolveStore()
 	return cfg, nil
+}
+
+// resolveStore makes a relative SQLite path in the file relative to the
+// file's directory, as every other path is. A PostgreSQL URL, an absolute
+// path, a path from NEWSBOT_STORE (relative to the working directory, as
+// the shell that set it sees it) and the default (newsbot.db in the
+// working directory, when the file has no store key) are left as they are.
+func (c *Config) resolveStore() {
+	if c.storeFromEnv || findNode(c.root, "store") == nil {
+		return
+	}
+	c.Store = NewStoreLocation(c.Resolve(c.Store.Value()))
 }
 
 // Resolve returns p relative to the configuration file's directory, unless p
@@ -456,7 +482,7 @@ func (c *Config) validate() error {
 		}
 	}
 	if c.Slack.Token.Value() != "" && c.Slack.WebhookURL.Value() != "" {
-		bad("slack.token and slack.webhook_url are both set; choose one", nil, "slack", "webhook_url")
+		bad("%s and %s are both set; choose one", []any{c.envKey("slack", "token"), c.envKey("slack", "webhook_url")}, "slack", "webhook_url")
 	}
 	if c.Slack.Token.Value() != "" && strings.TrimSpace(c.Slack.Channel) == "" {
 		bad("slack.channel is empty; name the default channel, such as \"#india-us-watch\"", nil, "slack", "channel")
@@ -475,6 +501,9 @@ func (c *Config) validate() error {
 	}
 	if c.Digest.AlertInterval < 0 {
 		bad("digest.alert_interval must not be negative", nil, "digest", "alert_interval")
+	}
+	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log_format %q is not text or json", []any{c.LogFormat}, "log_format")
 	}
 	if c.Retention < MinRetention || c.Retention < 2*c.Digest.Window {
 		bad("retention must be at least 7d and at least twice digest.window, such as 180d", nil, "retention")

@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
+	"github.com/newsbot/newsbot/internal/daemon"
 	"github.com/newsbot/newsbot/internal/pipeline"
 	"github.com/newsbot/newsbot/matcher"
 	"github.com/newsbot/newsbot/store"
@@ -23,6 +25,12 @@ type app struct {
 	store    *store.Store
 	matcher  atomic.Pointer[matcher.Matcher]
 	pipeline *pipeline.Pipeline
+	// metrics are the Prometheus series that run serves and once writes
+	// with --metrics-file.
+	metrics *daemon.Metrics
+	// nowhereOnce makes the warning that Slack is not configured appear
+	// once per process.
+	nowhereOnce sync.Once
 }
 
 // openApp loads the configuration and profiles and opens the store.
@@ -40,7 +48,7 @@ func (e *env) openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{env: e, cfg: cfg, store: st}
+	a := &app{env: e, cfg: cfg, store: st, metrics: daemon.NewMetrics(version)}
 	a.matcher.Store(m)
 	reqs := make([]feeds.Request, 0, len(cfg.Feeds))
 	for _, f := range cfg.Feeds {
@@ -97,11 +105,79 @@ func (a *app) poster() digest.Poster {
 	client := &http.Client{Timeout: 30 * time.Second}
 	switch {
 	case a.cfg.Slack.Token.Value() != "":
-		return digest.NewSlackPoster(a.cfg.Slack.Token.Value(), a.cfg.Slack.APIURL, client)
+		p := digest.NewSlackPoster(a.cfg.Slack.Token.Value(), a.cfg.Slack.APIURL, client)
+		return countingFinder{countingPoster{p, a.metrics}, p}
 	case a.cfg.Slack.WebhookURL.Value() != "":
-		return digest.NewWebhookPoster(a.cfg.Slack.WebhookURL.Value(), client)
+		return countingPoster{digest.NewWebhookPoster(a.cfg.Slack.WebhookURL.Value(), client), a.metrics}
 	}
 	return nil
+}
+
+// countingPoster counts the failed posts of a Poster by error type.
+type countingPoster struct {
+	digest.Poster
+	metrics *daemon.Metrics
+}
+
+// Post posts with the Poster and counts its error, if any.
+func (c countingPoster) Post(ctx context.Context, channel string, m digest.Message, threadTS string) (string, error) {
+	ref, err := c.Poster.Post(ctx, channel, m, threadTS)
+	if err != nil {
+		c.metrics.SlackError(err)
+	}
+	return ref, err
+}
+
+// countingFinder is a countingPoster that still finds messages, so the
+// Deliverer's crash recovery works through it.
+type countingFinder struct {
+	countingPoster
+	digest.Finder
+}
+
+var (
+	_ digest.Poster = countingFinder{}
+	_ digest.Finder = countingFinder{}
+)
+
+// updateGauges sets the gauges only the store knows: pending entries per
+// profile, failing feeds and the store's size. A store error leaves them as
+// they were, with a warning: the cycle's work is done.
+func (a *app) updateGauges(ctx context.Context) {
+	if ctx.Err() != nil {
+		return // shutting down: nobody scrapes a stopped daemon
+	}
+	if n, err := a.store.Size(ctx); err != nil {
+		a.log.Warn("metrics: store size not updated", "error", err)
+	} else {
+		a.metrics.SetStoreSize(n)
+	}
+	counts, err := a.store.PendingCounts(ctx)
+	if err != nil {
+		a.log.Warn("metrics: pending entries not updated", "error", err)
+	} else {
+		var profiles []string
+		for _, p := range a.matcher.Load().Profiles() {
+			profiles = append(profiles, p.Name)
+		}
+		a.metrics.SetPending(profiles, counts)
+	}
+	states, err := a.store.FeedStates(ctx)
+	if err != nil {
+		a.log.Warn("metrics: failing feeds not updated", "error", err)
+		return
+	}
+	configured := make(map[string]bool, len(a.pipeline.Feeds))
+	for _, f := range a.pipeline.Feeds {
+		configured[f.URL] = true
+	}
+	failing := 0
+	for _, st := range states {
+		if configured[st.URL] && st.ConsecutiveFailures > 0 {
+			failing++
+		}
+	}
+	a.metrics.SetFailingFeeds(failing)
 }
 
 // The store journals messages in flight, so a crash never loses one and
@@ -115,13 +191,14 @@ func (a *app) deliverer(poster digest.Poster) *digest.Deliverer {
 
 // poll runs one poll cycle and logs what it did; with alerts, it then
 // delivers the alerts of what it matched.
-func (a *app) poll(ctx context.Context, alerts bool) (pipeline.PollStats, error) {
+// With force, it polls every feed, ignoring back-off and cache hints.
+func (a *app) poll(ctx context.Context, alerts, force bool) (pipeline.PollStats, error) {
 	start := a.now()
-	stats, err := a.pipeline.Poll(ctx, pipeline.PollOptions{})
+	stats, err := a.pipeline.Poll(ctx, pipeline.PollOptions{All: force})
 	if err != nil {
 		return stats, err
 	}
-	a.logPoll(stats, a.now().Sub(start))
+	a.logPoll(stats, a.now().Sub(start), a.cfg.Location)
 	if alerts {
 		// What the alerts could not deliver stays pending for the digest.
 		if err := a.deliverAlerts(ctx); err != nil && ctx.Err() == nil {
@@ -129,6 +206,18 @@ func (a *app) poll(ctx context.Context, alerts bool) (pipeline.PollStats, error)
 		}
 	}
 	return stats, nil
+}
+
+// prune deletes what is older than retention and logs what went.
+func (a *app) prune(ctx context.Context) error {
+	st, err := a.pipeline.Prune(ctx, time.Duration(a.cfg.Retention))
+	if err != nil {
+		return err
+	}
+	before := a.now().Add(-time.Duration(a.cfg.Retention)).In(a.cfg.Location)
+	a.log.Info("pruned", "before", before.Format(time.RFC3339), "items", st.Items, "matches", st.Matches,
+		"journal", st.Journal, "marks", st.Marks)
+	return nil
 }
 
 // profilesPath is the profile file or directory to watch; "" for the
@@ -151,7 +240,8 @@ func (a *app) reloadProfiles(context.Context) (int, error) {
 	return len(m.Profiles()), nil
 }
 
-// ready reports whether the store answers, for /readyz.
+// ready reports whether the store answers, for /readyz: a one-row query
+// under a short deadline, whatever the store's size.
 func (a *app) ready(ctx context.Context) error {
 	return a.store.Ping(ctx)
 }

@@ -55,7 +55,7 @@ func (c *backfillCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	e.logPoll(stats, e.now().Sub(now))
+	e.logPoll(stats, e.now().Sub(now), a.cfg.Location)
 
 	var progress func(int)
 	if tty {
@@ -66,6 +66,22 @@ func (c *backfillCmd) Run(ctx context.Context, e *env) error {
 			}
 		}
 	}
+	if c.DryRun {
+		// Matched in memory only: the store's delivery state stays as it
+		// was, so the next once posts nothing from this preview.
+		opts := a.digestOptions(ctx)
+		rs, ds, err := a.pipeline.PreviewRematch(ctx, since, until, progress, opts)
+		if bar != nil {
+			_ = bar.Set(rs.Items)
+			_ = bar.Finish()
+		}
+		if err != nil {
+			return err
+		}
+		e.log.Info("re-match previewed, nothing stored", "since", since.In(a.cfg.Location).Format(time.RFC3339),
+			"until", until.In(a.cfg.Location).Format(time.RFC3339), "items", rs.Items, "new_matches", rs.Matches)
+		return a.print(ds, c.Format, opts)
+	}
 	rs, err := a.pipeline.Rematch(ctx, since, until, progress)
 	if bar != nil {
 		_ = bar.Set(rs.Items)
@@ -74,9 +90,9 @@ func (c *backfillCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("re-match done", "since", since.Format(time.RFC3339), "until", until.Format(time.RFC3339),
-		"items", rs.Items, "new_matches", rs.Matches)
-	return a.deliverPending(ctx, c.DryRun, c.Format)
+	e.log.Info("re-match done", "since", since.In(a.cfg.Location).Format(time.RFC3339),
+		"until", until.In(a.cfg.Location).Format(time.RFC3339), "items", rs.Items, "new_matches", rs.Matches)
+	return a.deliverPending(ctx, false, c.Format)
 }
 
 func newBar(e *env, max int, what string) *progressbar.ProgressBar {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"golang.org/x/term"
 
 	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/store"
@@ -40,9 +41,10 @@ func usageError(err error) error { return &exitError{code: exitUsage, err: err} 
 
 // cli is the command line grammar. Command and flag names are a contract.
 type cli struct {
-	Config   string           `help:"Configuration file. Without one, newsbot runs on its built-in feeds and profiles." default:"newsbot.yaml" env:"NEWSBOT_CONFIG" placeholder:"FILE"`
-	LogLevel string           `help:"Log level: debug, info, warn or error." default:"info" enum:"debug,info,warn,error" env:"NEWSBOT_LOG_LEVEL"`
-	Version  kong.VersionFlag `help:"Print the version and exit."`
+	Config    string           `help:"Configuration file. Without one, newsbot runs on its built-in feeds and profiles." default:"newsbot.yaml" env:"NEWSBOT_CONFIG" placeholder:"FILE"`
+	LogLevel  string           `help:"Log level: debug, info, warn or error." default:"info" enum:"debug,info,warn,error" env:"NEWSBOT_LOG_LEVEL"`
+	LogFormat string           `help:"Log format: text, or json (one object per line). Default: log_format in the configuration, else text." enum:"text,json," default:"" env:"NEWSBOT_LOG_FORMAT" placeholder:"text|json"`
+	Version   kong.VersionFlag `help:"Print the version and exit."`
 
 	Run      runCmd      `cmd:"" help:"Run the daemon: poll on schedule.poll, post digests on schedule.digest."`
 	Once     onceCmd     `cmd:"" help:"Poll once, deliver every pending digest now, and exit."`
@@ -64,6 +66,7 @@ type env struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	log     *slog.Logger
+	jsonLog bool // log writes JSON
 	now     func() time.Time
 }
 
@@ -110,7 +113,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 		globals: &c,
 		stdout:  stdout,
 		stderr:  stderr,
-		log:     newLogger(stderr, c.LogLevel),
+		log:     newLogger(stderr, c.LogLevel, c.LogFormat),
+		jsonLog: c.LogFormat == "json",
 		now:     time.Now,
 	}
 	kctx.BindTo(ctx, (*context.Context)(nil))
@@ -118,11 +122,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 		var ee *exitError
 		if errors.As(err, &ee) {
 			if ee.err != nil {
-				printError(stderr, ee.err)
+				e.printError(ee.err)
 			}
 			return ee.code
 		}
-		printError(stderr, err)
+		e.printError(err)
 		return exitFailed
 	}
 	return exitOK
@@ -137,17 +141,40 @@ func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "newsbot: %s\n", msg)
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
-	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+// printError writes the error that ends a command: as text, or as one
+// JSON log record when the logs are JSON, so that a log collector reading
+// stderr sees only JSON.
+func (e *env) printError(err error) {
+	if e.jsonLog {
+		e.log.Error("newsbot stopped", "error", err.Error())
+		return
+	}
+	printError(e.stderr, err)
 }
 
-// loadConfig reads the configuration; every problem is a usage error (exit 2).
+// newLogger returns the logger of level and format ("json", else text)
+// writing to w.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadConfig reads the configuration; every problem is a usage error (exit
+// 2). When --log-format is not given, log_format sets the log format from
+// here on.
 func (e *env) loadConfig() (*config.Config, error) {
 	cfg, err := config.Load(e.globals.Config)
 	if err != nil {
 		return nil, usageError(err)
+	}
+	if e.globals.LogFormat == "" && cfg.LogFormat == "json" && !e.jsonLog {
+		e.log = newLogger(e.stderr, e.globals.LogLevel, "json")
+		e.jsonLog = true
 	}
 	return cfg, nil
 }
@@ -162,12 +189,9 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, cfg.Store.Value())
 }
 
-// isTerminal reports whether w is a terminal, for progress display.
+// isTerminal reports whether w is a terminal, for progress display: a
+// file, pipe or /dev/null (a character device, but no terminal) is not.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -19,12 +19,24 @@ func (a *app) deliverPending(ctx context.Context, dryRun bool, format string) er
 			return err
 		}
 		if !dryRun {
-			a.log.Warn("no Slack token or webhook configured: printing digests to stdout; nothing is marked delivered",
-				"hint", "set slack.token (SLACK_BOT_TOKEN) or slack.webhook_url (SLACK_WEBHOOK_URL)")
+			a.warnNowhereToPost()
 		}
 		return a.print(ds, format, opts)
 	}
 	return a.pipeline.DeliverDigests(ctx, a.deliverer(poster), opts)
+}
+
+// warnNowhereToPost warns, once per process, that Slack is not configured
+// and digests are printed instead. run and once call it at start-up; later
+// calls say nothing.
+func (a *app) warnNowhereToPost() {
+	if a.poster() != nil {
+		return
+	}
+	a.nowhereOnce.Do(func() {
+		a.log.Warn("no Slack token or webhook configured: digests are printed to stdout and nothing is marked delivered",
+			"hint", "set slack.token or slack.webhook_url in the configuration, or SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL in the environment")
+	})
 }
 
 // deliverAlerts delivers the pending matches of `alert: immediate` profiles

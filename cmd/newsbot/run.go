@@ -19,21 +19,31 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	defer a.Close()
-	d := daemon.New(daemon.Options{Location: a.cfg.Location, Log: e.log})
+	a.warnNowhereToPost()
+	d := daemon.New(daemon.Options{Location: a.cfg.Location, Log: e.log, Metrics: a.metrics})
 	defer d.Close()
 
 	// Poll on schedule.poll, alerts right after each poll.
 	a.pipeline.Interval = daemon.Interval(a.cfg.Schedule.Poll, e.now())
 	if err := d.Poll(a.cfg.Schedule.Poll, func(ctx context.Context) (pipeline.PollStats, error) {
-		return a.poll(ctx, true)
+		defer a.updateGauges(ctx)
+		return a.poll(ctx, true, false)
 	}); err != nil {
 		return usageError(fmt.Errorf("schedule.poll: %w", err))
 	}
 	// Deliver the digests on schedule.digest.
 	if err := d.Digest(a.cfg.Schedule.Digest, func(ctx context.Context) error {
+		defer a.updateGauges(ctx)
 		return a.deliverPending(ctx, false, "text")
 	}); err != nil {
 		return usageError(fmt.Errorf("schedule.digest: %w", err))
+	}
+	// Prune what retention no longer needs, daily.
+	if err := d.Prune(func(ctx context.Context) error {
+		defer a.updateGauges(ctx)
+		return a.prune(ctx)
+	}); err != nil {
+		return err
 	}
 	// Receive readers' feedback clicks (slackfeedback.go).
 	fb, err := a.startFeedback(ctx, d)
@@ -55,11 +65,14 @@ func (c *runCmd) Run(ctx context.Context, e *env) error {
 	// Reload the profiles when their files change, or on SIGHUP.
 	d.Profiles(a.profilesPath(), a.reloadProfiles)
 
+	// Every series is there before the first poll, the gauges too.
+	a.updateGauges(ctx)
 	if err := d.Start(ctx); err != nil {
 		return err
 	}
 	e.log.Info("newsbot running", "feeds", len(a.pipeline.Feeds), "profiles", len(a.matcher.Load().Profiles()),
-		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String())
+		"poll", a.cfg.Schedule.Poll, "digest", a.cfg.Schedule.Digest, "timezone", a.cfg.Location.String(),
+		"from_env", a.cfg.FromEnv())
 	<-ctx.Done()
 	return d.Close()
 }

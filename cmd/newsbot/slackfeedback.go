@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/internal/daemon"
 	"github.com/newsbot/newsbot/internal/feedback"
 )
@@ -42,6 +43,12 @@ func (a *app) startFeedback(ctx context.Context, d *daemon.Daemon) (*feedbackRec
 	}, []string{"profile", "action"})
 	if err := d.Registerer().Register(events); err != nil {
 		return nil, err
+	}
+	// Every series from start-up: zeros for the profiles in force.
+	for _, p := range a.matcher.Load().Profiles() {
+		for _, action := range []string{digest.ActionNotRelevant, digest.ActionMute, digest.ActionRelevant} {
+			events.WithLabelValues(p.Name, action)
+		}
 	}
 	fr := &feedbackReceiver{recorder: &feedback.Recorder{
 		Store:         a.store,

@@ -26,6 +26,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/robfig/cron/v3"
 )
 
@@ -35,15 +37,22 @@ type Options struct {
 	Location *time.Location
 	// Log receives the daemon's messages (required).
 	Log *slog.Logger
+	// Metrics are the series the jobs feed and /metrics serves, with the
+	// Go runtime's and the process's; nil makes new ones (version "dev").
+	// The command keeps them to feed what only it knows (pending entries,
+	// failing feeds, Slack errors).
+	Metrics *Metrics
 }
 
 // Daemon runs jobs on schedules, serves HTTP and reloads profiles. Register
 // everything before Start; a Daemon runs once.
 type Daemon struct {
 	log     *slog.Logger
-	metrics *metrics
-	sched   *cron.Cron
-	mux     *http.ServeMux
+	metrics *Metrics
+	// gatherer serves the metrics and the runtime's on /metrics.
+	gatherer prometheus.Gatherer
+	sched    *cron.Cron
+	mux      *http.ServeMux
 
 	// Registered before Start.
 	poll   func(context.Context) error
@@ -79,10 +88,16 @@ func New(opts Options) *Daemon {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics("dev")
+	}
+	runtimeReg := prometheus.NewRegistry()
+	runtimeReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	logger := cronLogger{opts.Log}
 	return &Daemon{
-		log:     opts.Log,
-		metrics: newMetrics(),
+		log:      opts.Log,
+		metrics:  opts.Metrics,
+		gatherer: prometheus.Gatherers{opts.Metrics.reg, runtimeReg},
 		sched: cron.New(
 			cron.WithLocation(opts.Location),
 			cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)),

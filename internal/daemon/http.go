@@ -18,7 +18,7 @@ import (
 // answers 503 while it fails. Call it before Start.
 func (d *Daemon) Listen(addr string, ready func(context.Context) error) {
 	d.listen = addr
-	d.mux.Handle("GET /metrics", promhttp.HandlerFor(d.metrics.reg, promhttp.HandlerOpts{}))
+	d.mux.Handle("GET /metrics", promhttp.HandlerFor(d.gatherer, promhttp.HandlerOpts{}))
 	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})

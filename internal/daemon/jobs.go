@@ -16,16 +16,9 @@ import (
 // next tick tries again. Call it at most once, before Start.
 func (d *Daemon) Poll(spec string, poll func(context.Context) (pipeline.PollStats, error)) error {
 	d.poll = func(ctx context.Context) error {
+		start := time.Now()
 		stats, err := poll(ctx)
-		d.metrics.polls.Inc()
-		d.metrics.feedFailures.Add(float64(stats.Failed))
-		d.metrics.newItems.Add(float64(stats.NewItems))
-		d.metrics.newMatches.Add(float64(stats.Matches))
-		d.metrics.articles.WithLabelValues("ok").Add(float64(stats.Articles - stats.ArticlesFailed))
-		d.metrics.articles.WithLabelValues("failed").Add(float64(stats.ArticlesFailed))
-		if err == nil {
-			d.metrics.lastPollOK.SetToCurrentTime()
-		}
+		d.metrics.ObservePoll(stats, time.Since(start), err)
 		return err
 	}
 	if _, err := d.sched.AddFunc(spec, d.runPoll); err != nil {
@@ -48,15 +41,12 @@ func (d *Daemon) runPoll() {
 func (d *Daemon) Digest(spec string, deliver func(context.Context) error) error {
 	_, err := d.sched.AddFunc(spec, func() {
 		d.job(func(ctx context.Context) {
-			if err := deliver(ctx); err != nil {
-				d.metrics.digestRuns.WithLabelValues("failed").Inc()
-				if ctx.Err() == nil {
-					d.log.Error("digest cycle failed", "error", err)
-				}
-				return
+			start := time.Now()
+			err := deliver(ctx)
+			d.metrics.ObserveDigest(time.Since(start), err)
+			if err != nil && ctx.Err() == nil {
+				d.log.Error("digest cycle failed", "error", err)
 			}
-			d.metrics.digestRuns.WithLabelValues("ok").Inc()
-			d.metrics.lastDigestOK.SetToCurrentTime()
 		})
 	})
 	if err != nil {
@@ -74,4 +64,25 @@ func Interval(spec string, from time.Time) time.Duration {
 	}
 	next := s.Next(from)
 	return s.Next(next).Sub(next)
+}
+
+// PruneSchedule is when Prune runs: daily at 03:30 in the daemon's
+// timezone, away from the usual digest hour.
+const PruneSchedule = "30 3 * * *"
+
+// Prune registers the daily maintenance job: prune runs on PruneSchedule,
+// one job at a time with the poll and the digest. An error is logged; the
+// next day tries again. Call it at most once, before Start.
+func (d *Daemon) Prune(prune func(context.Context) error) error {
+	_, err := d.sched.AddFunc(PruneSchedule, func() {
+		d.job(func(ctx context.Context) {
+			if err := prune(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("prune failed", "error", err)
+			}
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("daemon: prune schedule: %w", err)
+	}
+	return nil
 }

@@ -100,7 +100,9 @@ const (
 
 // PollOptions changes one poll cycle.
 type PollOptions struct {
-	// All polls every feed, ignoring back-off and cache hints.
+	// All polls every feed, ignoring back-off and cache hints (once
+	// --force, backfill). A feed another replica is polling right now is
+	// still left to it.
 	All bool
 	// Progress, if set, is called after each feed with the count done and the
 	// total. It is called from one goroutine at a time.
@@ -117,6 +119,9 @@ type PollStats struct {
 	Matches     int // new matches recorded
 	// NewMatches are the matches recorded for the first time.
 	NewMatches []store.Match
+	// BackingOff are the feeds skipped because they failed and wait for
+	// their next poll (NextPoll), earliest due first: among NotDue.
+	BackingOff []store.FeedState
 	// Articles counts the article pages fetched for feeds with full_text,
 	// ArticlesFailed those that failed (the item is then matched on what
 	// its feed gave).
@@ -165,6 +170,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 	results := make(chan feedPoll, 2*batchFeeds)
 	var claimErr error
 	claimedAll := 0
+	claimedURLs := make(map[string]bool, len(urls))
 	go func() {
 		defer close(results)
 		for chunk := range slices.Chunk(urls, round) {
@@ -180,6 +186,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 			states := make(map[string]store.FeedState, len(claimed))
 			reqs := make([]feeds.Request, 0, len(claimed))
 			for _, st := range claimed {
+				claimedURLs[st.URL] = true
 				states[st.URL] = st
 				r := byURL[st.URL]
 				r.ETag, r.LastModified = st.ETag, st.LastModified
@@ -235,10 +242,33 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}
+	if firstErr == nil && stats.NotDue > 0 {
+		stats.BackingOff, firstErr = p.backingOff(ctx, claimedURLs, byURL)
+	}
 	if firstErr != nil {
 		return stats, fmt.Errorf("pipeline: poll: %w", firstErr)
 	}
 	return stats, nil
+}
+
+// backingOff returns the configured feeds not claimed in this cycle that
+// are backing off after a failure, earliest due first.
+func (p *Pipeline) backingOff(ctx context.Context, claimed map[string]bool, configured map[string]feeds.Request) ([]store.FeedState, error) {
+	states, err := p.Store.FeedStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.FeedState
+	for _, st := range states {
+		if _, ok := configured[st.URL]; ok && !claimed[st.URL] && st.ConsecutiveFailures > 0 {
+			if st.Name == "" {
+				st.Name = configured[st.URL].Name
+			}
+			out = append(out, st)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.FeedState) int { return a.NextPoll.Compare(b.NextPoll) })
+	return out, nil
 }
 
 // feedPoll turns one fetch into the feed's poll: its next state (see

@@ -2,9 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
 	"github.com/newsbot/newsbot/store"
 )
@@ -47,4 +49,51 @@ func (p *Pipeline) Rematch(ctx context.Context, since, until time.Time, progress
 		pending = pending[n:]
 	}
 	return stats, nil
+}
+
+// PreviewRematch is Rematch without its writes, for backfill --dry-run: it
+// matches the stored items published in [since, until) in memory, keeps the
+// matches not recorded yet, and returns the digests that Rematch followed by
+// a delivery would deliver: every pending match and those. It leaves the
+// store exactly as it found it, so the next delivery posts nothing from the
+// preview. progress is as for Rematch.
+func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, progress func(items int), opts digest.Options) (RematchStats, []digest.Digest, error) {
+	var stats RematchStats
+	m := p.Matcher()
+	channels := p.channels(m)
+	now := p.Now()
+	var extra []digest.Entry
+	err := p.Store.ItemsPublished(ctx, since, until, func(it feeds.Item) error {
+		stats.Items++
+		for _, mt := range matchItems(m, []feeds.Item{it}, channels, now) {
+			_, err := p.Store.Delivered(ctx, mt.Profile, mt.ItemID)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				stats.Matches++
+				extra = append(extra, digest.Entry{
+					Profile: mt.Profile, Channel: mt.Channel, ItemID: it.ID,
+					Title: it.Title, Link: it.Link, Feed: it.Feed, Source: it.Source, Published: it.Published,
+					Summary: lead(it.Summary), Matched: mt.Terms, Score: mt.Score,
+				})
+			case err != nil:
+				return err
+			}
+		}
+		if progress != nil {
+			progress(stats.Items)
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
+	}
+	// As the pending matches, less what readers muted.
+	if extra, _, err = p.dropMuted(ctx, extra); err != nil {
+		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
+	}
+	entries, _, err := p.pending(ctx, nil)
+	if err != nil {
+		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
+	}
+	return stats, digest.Build(append(entries, extra...), p.DigestOptions(opts)), nil
 }
