@@ -230,11 +230,15 @@ func (a *app) profilesPath() string {
 }
 
 // reloadProfiles reads the profiles again and puts them in force if they are
-// valid; an invalid edit keeps the old profiles running.
+// valid, logging each of the matcher's warnings (as `newsbot validate`
+// prints them); an invalid edit keeps the old profiles running.
 func (a *app) reloadProfiles(context.Context) (int, error) {
 	m, err := a.cfg.LoadProfiles()
 	if err != nil {
 		return 0, err
+	}
+	for _, w := range m.Warnings() {
+		a.log.Warn("profile warning", "warning", w.Error())
 	}
 	a.matcher.Store(m)
 	return len(m.Profiles()), nil
