@@ -180,13 +180,11 @@ func (a *app) updateGauges(ctx context.Context) {
 	a.metrics.SetFailingFeeds(failing)
 }
 
-// The store journals messages in flight, so a crash never loses one and
-// rarely repeats one.
-var _ digest.Journal = (*store.Store)(nil)
-
-// deliverer posts with poster and records deliveries in the store.
+// deliverer posts with poster and records deliveries in the store, which
+// journals messages in flight (pipeline.Journal), so a crash never loses one
+// and rarely repeats one.
 func (a *app) deliverer(poster digest.Poster) *digest.Deliverer {
-	return &digest.Deliverer{Poster: poster, Marker: a.store, Journal: a.store, Now: a.now}
+	return &digest.Deliverer{Poster: poster, Marker: a.store, Journal: pipeline.Journal{Store: a.store}, Now: a.now}
 }
 
 // poll runs one poll cycle and logs what it did; with alerts, it then
