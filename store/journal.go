@@ -119,9 +119,9 @@ ORDER BY p.planned, p.plan_id, m.seq`)
 	for rows.Next() {
 		var (
 			id, profile, channel, msgID, body, ref string
-			planned                         int64
-			seq                             int
-			attempted                       sql.NullInt64
+			planned                                int64
+			seq                                    int
+			attempted                              sql.NullInt64
 		)
 		if err := rows.Scan(&id, &profile, &channel, &planned, &seq, &msgID, &body, &attempted, &ref); err != nil {
 			return nil, fmt.Errorf("store: open plans: %w", err)
