@@ -14,7 +14,8 @@ import (
 
 // Journal keeps the plans of deliveries, so that after a crash (kill -9, a
 // power cut) the Deliverer finishes what it began without posting a message
-// twice. The store satisfies it. Every method's effect must be durable when
+// twice. The store keeps it, its messages encoded by internal/pipeline.Journal
+// (MarshalJSON). Every method's effect must be durable when
 // it returns.
 type Journal interface {
 	// Plan records p, every message with its ID, text, blocks, items and

@@ -60,6 +60,19 @@ type Request struct {
 	LastModified string
 }
 
+// DisplayName is how the feed is shown to people: its configured Name, else
+// title (the feed's own title, as last fetched; may be empty), else its URL
+// without credentials.
+func (r Request) DisplayName(title string) string {
+	switch {
+	case r.Name != "":
+		return r.Name
+	case title != "":
+		return title
+	}
+	return RedactURL(r.URL)
+}
+
 // Result is what one fetch learned. Fetch never returns a nil Result; on
 // error it still carries the status, RetryAfter and the request's
 // validators, so a caller may store ETag and LastModified unconditionally.

@@ -578,3 +578,28 @@ func TestFetchUserAgentAndHeaders(t *testing.T) {
 		})
 	}
 }
+
+func TestRequestDisplayName(t *testing.T) {
+	tests := []struct {
+		name  string
+		r     Request
+		title string
+		want  string
+	}{
+		{"configured name first", Request{URL: "https://a.example/rss", Name: "Desk"}, "The Desk Feed", "Desk"},
+		{"else the feed's title", Request{URL: "https://a.example/rss"}, "The Desk Feed", "The Desk Feed"},
+		{"else the URL", Request{URL: "https://a.example/rss"}, "", "https://a.example/rss"},
+		{"without credentials", Request{URL: "https://user:hunter2@a.example/rss"}, "", RedactURL("https://user:hunter2@a.example/rss")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.r.DisplayName(tt.title)
+			if got != tt.want {
+				t.Errorf("DisplayName = %q, want %q", got, tt.want)
+			}
+			if strings.Contains(got, "hunter2") {
+				t.Errorf("DisplayName %q shows the password", got)
+			}
+		})
+	}
+}

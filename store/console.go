@@ -97,7 +97,8 @@ ORDER BY k, d`
 // DeliveryCount is one profile's matches delivered and pending.
 type DeliveryCount struct {
 	Profile string
-	// Delivered counts the matches delivered since the time asked for.
+	// Delivered counts the matches delivered since the time asked for
+	// (posted: not those MarkMuted settled).
 	Delivered int
 	// Pending counts every match not delivered yet, however old.
 	Pending int
@@ -111,9 +112,9 @@ SELECT profile,
 	SUM(CASE WHEN delivered_at >= $1 THEN 1 ELSE 0 END),
 	SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END)
 FROM matches
-WHERE delivered_at IS NULL OR delivered_at >= $1
+WHERE delivered_at IS NULL OR (delivered_at >= $1 AND delivery_ref NOT LIKE $2)
 GROUP BY profile
-ORDER BY profile`, since.UnixMilli())
+ORDER BY profile`, since.UnixMilli(), MutedRef+"%")
 	if err != nil {
 		return nil, fmt.Errorf("store: delivery counts: %w", err)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -105,7 +104,7 @@ func (s *Store) MatchProfiles(ctx context.Context, itemID string) ([]string, err
 func (s *Store) Muted(ctx context.Context) ([]Pending, error) {
 	return s.matchesWith(ctx, "muted", `
 SELECT DISTINCT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published
+	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
 FROM feedback f
 JOIN matches m ON m.profile = f.profile AND m.item_id = f.item_id
 JOIN items i ON i.id = f.item_id
@@ -113,50 +112,16 @@ WHERE f.action = 'mute'
 ORDER BY m.channel, m.item_id, m.profile`)
 }
 
-// DeliveredSince returns the matches delivered at or after since, with their
-// items, ordered by profile, then by the item's Published, newest first.
+// DeliveredSince returns the matches delivered at or after since (posted,
+// not settled by MarkMuted), with their items, ordered by profile, then by the item's Published, newest first.
 func (s *Store) DeliveredSince(ctx context.Context, since time.Time) ([]Pending, error) {
 	return s.matchesWith(ctx, "delivered", `
 SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published
+	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
 FROM matches m
 JOIN items i ON i.id = m.item_id
-WHERE m.delivered_at IS NOT NULL AND m.delivered_at >= $1
-ORDER BY m.profile, i.published DESC, m.item_id`, since.UnixMilli())
-}
-
-// matchesWith runs query, which selects the columns Pending reads, and
-// returns its rows; what names the query in errors.
-func (s *Store) matchesWith(ctx context.Context, what, query string, args ...any) ([]Pending, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
-	}
-	defer rows.Close()
-	var ps []Pending
-	for rows.Next() {
-		var (
-			p                  Pending
-			terms              string
-			matched, published int64
-		)
-		err := rows.Scan(&p.Profile, &p.ItemID, &p.Channel, &terms, &p.Score, &matched,
-			&p.Item.FeedURL, &p.Item.Feed, &p.Item.Title, &p.Item.Summary, &p.Item.Link, &published)
-		if err != nil {
-			return nil, fmt.Errorf("store: %s: %w", what, err)
-		}
-		if err := json.Unmarshal([]byte(terms), &p.Terms); err != nil {
-			return nil, fmt.Errorf("store: %s: terms of %s/%s: %w", what, p.Profile, p.ItemID, err)
-		}
-		p.Matched = fromMillis(matched)
-		p.Item.ID = p.ItemID
-		p.Item.Published = fromMillis(published)
-		ps = append(ps, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
-	}
-	return ps, nil
+WHERE m.delivered_at IS NOT NULL AND m.delivered_at >= $1 AND m.delivery_ref NOT LIKE $2
+ORDER BY m.profile, i.published DESC, m.item_id`, since.UnixMilli(), MutedRef+"%")
 }
 
 // MatchEntry returns the match of profile for itemID with its item,
@@ -165,7 +130,7 @@ func (s *Store) matchesWith(ctx context.Context, what, query string, args ...any
 func (s *Store) MatchEntry(ctx context.Context, profile, itemID string) (Pending, error) {
 	ps, err := s.matchesWith(ctx, "match", `
 SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published
+	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
 FROM matches m
 JOIN items i ON i.id = m.item_id
 WHERE m.profile = $1 AND m.item_id = $2`, profile, itemID)

@@ -3,21 +3,46 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/newsbot/newsbot/digest"
 )
 
-// The Store keeps the plans of deliveries for the digest.Deliverer.
-var _ digest.Journal = (*Store)(nil)
+// The Store keeps the plans of deliveries for the digest.Deliverer: its
+// journal (internal/pipeline's Journal makes it a digest.Journal, encoding
+// the messages). The store keeps each message's body as given, opaque.
 
-// Plan records p and all its messages, whole (text, blocks, items, thread
-// position), in one transaction, before any is posted. It is part of
-// digest.Journal.
-func (s *Store) Plan(ctx context.Context, p digest.Plan) error {
+// Plan is one delivery as the journal keeps it: the messages of one digest
+// (or one channel's alert), in the order they are posted.
+type Plan struct {
+	// ID identifies the plan.
+	ID string
+	// Profile and Channel are the delivery's, for errors and logs.
+	Profile, Channel string
+	// Planned is when the plan was made.
+	Planned time.Time
+	// Messages are the messages in order.
+	Messages []PlannedMessage
+}
+
+// PlannedMessage is one message of a Plan and what became of it.
+type PlannedMessage struct {
+	// ID identifies the message within the journal.
+	ID string
+	// Body is the whole message as its owner encoded it (the digest
+	// package's JSON), kept as it is.
+	Body []byte
+	// Attempted is when the first attempt to post it began; zero when none
+	// did.
+	Attempted time.Time
+	// Ref is the message's ref in Slack once it is known delivered; ""
+	// before.
+	Ref string
+}
+
+// Plan records p and all its messages, whole, in one transaction, before
+// any is posted.
+func (s *Store) Plan(ctx context.Context, p Plan) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: plan %s: %w", p.ID, err)
@@ -29,13 +54,9 @@ func (s *Store) Plan(ctx context.Context, p digest.Plan) error {
 		return fmt.Errorf("store: plan %s: %w", p.ID, err)
 	}
 	for i, pm := range p.Messages {
-		body, err := json.Marshal(pm.Message)
-		if err != nil {
-			return fmt.Errorf("store: plan %s: message %d: %w", p.ID, i, err)
-		}
 		if _, err := tx.ExecContext(ctx, `
 INSERT INTO delivery_messages (plan_id, seq, message_id, body, attempted, ref) VALUES ($1, $2, $3, $4, $5, $6)`,
-			p.ID, i, pm.Message.ID, string(body), nullMillis(pm.Attempted), pm.Ref); err != nil {
+			p.ID, i, pm.ID, string(pm.Body), nullMillis(pm.Attempted), pm.Ref); err != nil {
 			return fmt.Errorf("store: plan %s: message %d: %w", p.ID, i, err)
 		}
 	}
@@ -46,15 +67,13 @@ INSERT INTO delivery_messages (plan_id, seq, message_id, body, attempted, ref) V
 }
 
 // Attempt records that the first attempt to post message seq of plan planID
-// began at at; a later call keeps the first time. It is part of
-// digest.Journal.
+// began at at; a later call keeps the first time.
 func (s *Store) Attempt(ctx context.Context, planID string, seq int, at time.Time) error {
 	return s.updateMessage(ctx, "attempt", planID, seq,
 		`UPDATE delivery_messages SET attempted = COALESCE(attempted, $1) WHERE plan_id = $2 AND seq = $3`, at.UnixMilli())
 }
 
-// Accepted records that Slack has message seq of plan planID as ref. It is
-// part of digest.Journal.
+// Accepted records that Slack has message seq of plan planID as ref.
 func (s *Store) Accepted(ctx context.Context, planID string, seq int, ref string) error {
 	return s.updateMessage(ctx, "delivered", planID, seq,
 		`UPDATE delivery_messages SET ref = $1 WHERE plan_id = $2 AND seq = $3`, ref)
@@ -74,7 +93,7 @@ func (s *Store) updateMessage(ctx context.Context, op, planID string, seq int, q
 }
 
 // ClosePlan records that plan planID needs nothing more, at at; closing a closed
-// plan keeps the first time. It is part of digest.Journal.
+// plan keeps the first time.
 func (s *Store) ClosePlan(ctx context.Context, planID string, at time.Time) error {
 	if _, err := s.w.ExecContext(ctx,
 		`UPDATE delivery_plans SET closed = $1 WHERE plan_id = $2 AND closed IS NULL`, at.UnixMilli(), planID); err != nil {
@@ -84,10 +103,10 @@ func (s *Store) ClosePlan(ctx context.Context, planID string, at time.Time) erro
 }
 
 // OpenPlans returns the plans not closed, oldest first, each with its messages in
-// order. It is part of digest.Journal.
-func (s *Store) OpenPlans(ctx context.Context) ([]digest.Plan, error) {
+// order.
+func (s *Store) OpenPlans(ctx context.Context) ([]Plan, error) {
 	rows, err := s.r.QueryContext(ctx, `
-SELECT p.plan_id, p.profile, p.channel, p.planned, m.seq, m.body, m.attempted, m.ref
+SELECT p.plan_id, p.profile, p.channel, p.planned, m.seq, m.message_id, m.body, m.attempted, m.ref
 FROM delivery_plans p
 JOIN delivery_messages m ON m.plan_id = p.plan_id
 WHERE p.closed IS NULL
@@ -96,29 +115,25 @@ ORDER BY p.planned, p.plan_id, m.seq`)
 		return nil, fmt.Errorf("store: open plans: %w", err)
 	}
 	defer rows.Close()
-	var plans []digest.Plan
+	var plans []Plan
 	for rows.Next() {
 		var (
-			id, profile, channel, body, ref string
-			planned                         int64
-			seq                             int
-			attempted                       sql.NullInt64
+			id, profile, channel, msgID, body, ref string
+			planned                                int64
+			seq                                    int
+			attempted                              sql.NullInt64
 		)
-		if err := rows.Scan(&id, &profile, &channel, &planned, &seq, &body, &attempted, &ref); err != nil {
+		if err := rows.Scan(&id, &profile, &channel, &planned, &seq, &msgID, &body, &attempted, &ref); err != nil {
 			return nil, fmt.Errorf("store: open plans: %w", err)
 		}
 		if len(plans) == 0 || plans[len(plans)-1].ID != id {
-			plans = append(plans, digest.Plan{ID: id, Profile: profile, Channel: channel, Planned: fromMillis(planned)})
+			plans = append(plans, Plan{ID: id, Profile: profile, Channel: channel, Planned: fromMillis(planned)})
 		}
 		p := &plans[len(plans)-1]
 		if seq != len(p.Messages) {
 			return nil, fmt.Errorf("store: open plans: plan %s lacks message %d", id, len(p.Messages))
 		}
-		var m digest.Message
-		if err := json.Unmarshal([]byte(body), &m); err != nil {
-			return nil, fmt.Errorf("store: open plans: plan %s message %d: %w", id, seq, err)
-		}
-		p.Messages = append(p.Messages, digest.Planned{Message: m, Attempted: fromNullMillis(attempted), Ref: ref})
+		p.Messages = append(p.Messages, PlannedMessage{ID: msgID, Body: []byte(body), Attempted: fromNullMillis(attempted), Ref: ref})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: open plans: %w", err)

@@ -73,15 +73,23 @@ func (s *Store) SaveMatches(ctx context.Context, ms []Match) (int, error) {
 // text: Item.Text is left empty), ordered by profile,
 // then by the item's Published, newest first (then by item ID).
 func (s *Store) Pending(ctx context.Context) ([]Pending, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	return s.matchesWith(ctx, "pending", `
 SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
 	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
 FROM matches m
 JOIN items i ON i.id = m.item_id
 WHERE m.delivered_at IS NULL
 ORDER BY m.profile, i.published DESC, m.item_id`)
+}
+
+// matchesWith runs query, which selects the columns of a Pending (the
+// match, then its item's feed_url, feed, title, summary, link, published,
+// source and source_url), and returns its rows; what names the query in
+// errors.
+func (s *Store) matchesWith(ctx context.Context, what, query string, args ...any) ([]Pending, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: pending: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var ps []Pending
@@ -95,10 +103,10 @@ ORDER BY m.profile, i.published DESC, m.item_id`)
 			&p.Item.FeedURL, &p.Item.Feed, &p.Item.Title, &p.Item.Summary, &p.Item.Link, &published,
 			&p.Item.Source, &p.Item.SourceURL)
 		if err != nil {
-			return nil, fmt.Errorf("store: pending: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		if err := json.Unmarshal([]byte(terms), &p.Terms); err != nil {
-			return nil, fmt.Errorf("store: pending: terms of %s/%s: %w", p.Profile, p.ItemID, err)
+			return nil, fmt.Errorf("store: %s: terms of %s/%s: %w", what, p.Profile, p.ItemID, err)
 		}
 		p.Matched = fromMillis(matched)
 		p.Item.ID = p.ItemID
@@ -106,7 +114,7 @@ ORDER BY m.profile, i.published DESC, m.item_id`)
 		ps = append(ps, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: pending: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return ps, nil
 }
@@ -144,6 +152,19 @@ WHERE profile = $3 AND item_id = $4 AND delivered_at IS NULL`)
 		return fmt.Errorf("store: mark delivered %s: %w", profile, err)
 	}
 	return nil
+}
+
+// MutedRef starts the delivery ref of a match that MarkMuted settled: it
+// was never posted, because readers muted its story.
+const MutedRef = "muted:"
+
+// MarkMuted settles the matches of profile for itemIDs at at without a post,
+// because they are copies of a story that readers muted (story names it,
+// for example the muted item's ID): they leave the pending set, as after
+// MarkDelivered, with the ref MutedRef+story, and they count as delivered
+// nowhere (DeliveredSince, DeliveryCounts).
+func (s *Store) MarkMuted(ctx context.Context, profile string, itemIDs []string, story string, at time.Time) error {
+	return s.MarkDelivered(ctx, profile, itemIDs, MutedRef+story, at)
 }
 
 // Delivered reports whether the match of profile for itemID has been

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
 )
 
@@ -319,9 +318,9 @@ func TestOpenEnablesIncrementalVacuum(t *testing.T) {
 }
 
 // prunePlan returns a two-message delivery plan with the ID id.
-func prunePlan(id string, at time.Time) digest.Plan {
-	return digest.Plan{ID: id, Profile: "news", Channel: "#c", Planned: at, Messages: []digest.Planned{
-		{Message: digest.Message{ID: id + ".0", Channel: "#c", Text: "digest"}},
-		{Message: digest.Message{ID: id + ".1", Channel: "#c", Text: "more", Reply: true}},
+func prunePlan(id string, at time.Time) Plan {
+	return Plan{ID: id, Profile: "news", Channel: "#c", Planned: at, Messages: []PlannedMessage{
+		{ID: id + ".0", Body: []byte(`{"text":"digest"}`)},
+		{ID: id + ".1", Body: []byte(`{"text":"more","reply":true}`)},
 	}}
 }

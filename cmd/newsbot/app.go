@@ -181,13 +181,11 @@ func (a *app) updateGauges(ctx context.Context) {
 	a.metrics.SetFailingFeeds(failing)
 }
 
-// The store journals messages in flight, so a crash never loses one and
-// rarely repeats one.
-var _ digest.Journal = (*store.Store)(nil)
-
-// deliverer posts with poster and records deliveries in the store.
+// deliverer posts with poster and records deliveries in the store, which
+// journals messages in flight (pipeline.Journal), so a crash never loses one
+// and rarely repeats one.
 func (a *app) deliverer(poster digest.Poster) *digest.Deliverer {
-	return &digest.Deliverer{Poster: poster, Marker: a.store, Journal: a.store, Now: a.now}
+	return &digest.Deliverer{Poster: poster, Marker: a.store, Journal: pipeline.Journal{Store: a.store}, Now: a.now}
 }
 
 // poll runs one poll cycle and logs what it did; with alerts, it then
@@ -231,11 +229,15 @@ func (a *app) profilesPath() string {
 }
 
 // reloadProfiles reads the profiles again and puts them in force if they are
-// valid; an invalid edit keeps the old profiles running.
+// valid, logging each of the matcher's warnings (as `newsbot validate`
+// prints them); an invalid edit keeps the old profiles running.
 func (a *app) reloadProfiles(context.Context) (int, error) {
 	m, err := a.cfg.LoadProfiles()
 	if err != nil {
 		return 0, err
+	}
+	for _, w := range m.Warnings() {
+		a.log.Warn("profile warning", "warning", w.Error())
 	}
 	a.matcher.Store(m)
 	return len(m.Profiles()), nil

@@ -40,6 +40,7 @@ func (a *app) console() (http.Handler, error) {
 			return digest.WriteHTML(w, ds, opts)
 		},
 		ProfileFiles: a.profileFiles,
+		Feedback:     console.StoreFeedback(a.store),
 		AuthToken:    a.cfg.HTTP.AuthToken,
 		Now:          a.now,
 		OnError: func(r *http.Request, err error) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/store"
 )
 
 // TestRunConsole runs the daemon with http.console and a token, and reads
@@ -22,6 +23,16 @@ func TestRunConsole(t *testing.T) {
 	t.Setenv("TEST_CONSOLE_TOKEN", token)
 	addr := freeAddr(t)
 	h := newHarness(t, fmt.Sprintf("http: {listen: %q, console: true, auth_token: '${TEST_CONSOLE_TOKEN}'}\n", addr))
+
+	// A reader's feedback, for the overview's overlay.
+	st, err := store.Open(context.Background(), filepath.Join(h.dir, "newsbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveFeedback(context.Background(), store.Feedback{Profile: "india-us", ItemID: "x", StoryID: "x", UserID: "U1", Action: "not_relevant", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -53,6 +64,7 @@ func TestRunConsole(t *testing.T) {
 		want string
 	}{
 		{"/", `<g class="series" data-profile=`},
+		{"/", `<rect class="fb-neg"`},
 		{"/feeds", "Raksha Samachar"},
 		{"/digest", `src="/digest/preview"`},
 		{"/digest/preview", "#india-us-watch"},

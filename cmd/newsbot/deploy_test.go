@@ -15,8 +15,8 @@ import (
 
 // The packaging files must agree with each other: the image the Makefile
 // builds is the one the manifests name, the port the image's configuration
-// listens on is the one it exposes and the probes use, and base images are
-// named in full. These tests read the files as shipped.
+// listens on is the one it exposes and the probes use, and base images and
+// the images the manifests pull are named in full. These tests read the files as shipped.
 
 // repoRoot is the repository, from this package's directory.
 const repoRoot = "../.."
@@ -44,8 +44,7 @@ func TestDockerfileBaseImagesFullyQualified(t *testing.T) {
 		if name == "scratch" {
 			continue
 		}
-		host, _, ok := strings.Cut(name, "/")
-		if !ok || !strings.ContainsAny(host, ".:") || strings.Count(name, "/") < 2 {
+		if !fullyQualified(name) {
 			t.Errorf("FROM %s: not fully qualified (registry/namespace/name:tag)", name)
 		}
 	}
@@ -55,6 +54,33 @@ func TestDockerfileBaseImagesFullyQualified(t *testing.T) {
 	for _, want := range []string{"ARG VERSION", "org.opencontainers.image.version", "org.opencontainers.image.revision", "HEALTHCHECK", `"health"`} {
 		if !strings.Contains(df, want) {
 			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+}
+
+// fullyQualified reports whether the image name names its registry and
+// namespace (docker.io/library/postgres:16), as podman needs without a
+// registries configuration.
+func fullyQualified(name string) bool {
+	host, _, ok := strings.Cut(name, "/")
+	return ok && strings.ContainsAny(host, ".:") && strings.Count(name, "/") >= 2
+}
+
+func TestFullyQualified(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"docker.io/library/postgres:16", true},
+		{"docker.io/library/golang:1.26-bookworm", true},
+		{"localhost:5000/team/newsbot:1", true},
+		{"postgres:16", false},
+		{"library/postgres:16", false},
+		{"docker.io/postgres:16", false},
+	}
+	for _, tt := range tests {
+		if got := fullyQualified(tt.name); got != tt.want {
+			t.Errorf("fullyQualified(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
@@ -89,6 +115,10 @@ func TestManifestsNameTheBuiltImage(t *testing.T) {
 				if m[1] != imageName {
 					t.Errorf("%s names image %s, want %s (what `make image` builds)", f, m[1], imageName)
 				}
+			} else if !fullyQualified(m[1]) {
+				// Other images (PostgreSQL) are pulled: named in full, as
+				// the Dockerfile's base images.
+				t.Errorf("%s names image %s: not fully qualified (registry/namespace/name:tag)", f, m[1])
 			}
 		}
 		if n == 0 {

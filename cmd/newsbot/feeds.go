@@ -59,7 +59,7 @@ func (c *feedsCmd) Run(ctx context.Context, e *env) error {
 	fmt.Fprintln(tw, "FEED\tLAST SUCCESS\tFAILURES\tNEXT POLL\tLAST ERROR")
 	for _, f := range a.pipeline.Feeds {
 		st := byURL[f.URL]
-		name := feedName(f, st)
+		name := f.DisplayName(st.Name)
 		lastErr := clip(lastError(f, st), 100)
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", name, when(st.LastSuccess, "never"),
 			st.ConsecutiveFailures, when(st.NextPoll, "next tick"), lastErr)
@@ -74,18 +74,6 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// feedName is how a feed is shown: its configured name, its own title, or
-// its URL without credentials.
-func feedName(f feeds.Request, st store.FeedState) string {
-	switch {
-	case f.Name != "":
-		return f.Name
-	case st.Name != "":
-		return st.Name
-	}
-	return feeds.RedactURL(f.URL)
 }
 
 // lastError is the feed's last error without the URL it names.
@@ -107,7 +95,7 @@ func writeFeedsJSON(w io.Writer, a *app, byURL map[string]store.FeedState, loc *
 	for _, f := range a.pipeline.Feeds {
 		st := byURL[f.URL]
 		if err := enc.Encode(feedJSON{
-			Name:                feedName(f, st),
+			Name:                f.DisplayName(st.Name),
 			URL:                 feeds.RedactURL(f.URL),
 			LastSuccess:         at(st.LastSuccess),
 			ConsecutiveFailures: st.ConsecutiveFailures,

@@ -97,10 +97,19 @@ func TestRunDaemon(t *testing.T) {
 	eventually(t, "the invalid edit to be refused", func() bool {
 		return strings.Contains(stderr.String(), "profiles not reloaded")
 	})
-	os.WriteFile(profiles, config.BuiltinProfiles(), 0o644)
+	// The valid edit has a rule that can never fire: a warning, logged
+	// with the reload (once per reload).
+	dead := "  - name: DEAD\n    rules:\n      - any: [qwertyuiop]\n      - any: [qwerty war]\n        none: [war]\n"
+	os.WriteFile(profiles, append(config.BuiltinProfiles(), dead...), 0o644)
 	eventually(t, "the valid edit to be loaded", func() bool {
 		return strings.Contains(stderr.String(), "profiles reloaded")
 	})
+	eventually(t, "the edit's warning to be logged", func() bool {
+		return strings.Contains(stderr.String(), "this rule can never fire")
+	})
+	if w, r := strings.Count(stderr.String(), "this rule can never fire"), strings.Count(stderr.String(), "profiles reloaded"); w > r {
+		t.Errorf("%d warnings logged for %d reloads", w, r)
+	}
 
 	// Later ticks find nothing new: no message is posted twice.
 	time.Sleep(1500 * time.Millisecond)

@@ -199,7 +199,7 @@ func (c *testCmd) printText(w io.Writer, r testResult, hl func(string) string) {
 	if r.Change != "" {
 		mark = r.Change
 	}
-	fmt.Fprintf(w, "%s %-8s %s\n", mark, r.Profile, highlight(r.Title, spansOf(r.spans, "title"), hl))
+	fmt.Fprintf(w, "%s %-8s %s\n", mark, r.Profile, highlight(r.Title, matcher.SpansOf(r.spans, "title"), hl))
 	fmt.Fprintf(w, "           matched: %s", strings.Join(r.Matched, ", "))
 	if r.Feed != "" {
 		fmt.Fprintf(w, " · %s", r.Feed)
@@ -208,7 +208,7 @@ func (c *testCmd) printText(w io.Writer, r testResult, hl func(string) string) {
 		fmt.Fprintf(w, " · %s", r.Link)
 	}
 	fmt.Fprintln(w)
-	for _, snip := range snippets(r.body, spansOf(r.spans, "body"), hl, 3) {
+	for _, snip := range snippets(r.body, matcher.SpansOf(r.spans, "body"), hl, 3) {
 		fmt.Fprintf(w, "           …%s…\n", snip)
 	}
 }

@@ -76,7 +76,7 @@ func (c *Console) feeds(w http.ResponseWriter, r *http.Request) {
 			values = make([]int, c.o.Days)
 		}
 		row := feedRow{
-			Name:        feedName(f, st),
+			Name:        f.DisplayName(st.Name),
 			URL:         feeds.RedactURL(f.URL),
 			LastSuccess: when(st.LastSuccess, "never"),
 			Failures:    st.ConsecutiveFailures,
@@ -107,18 +107,6 @@ func (c *Console) feeds(w http.ResponseWriter, r *http.Request) {
 			strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
 	})
 	c.render(w, r, http.StatusOK, "feeds", "Feeds", page)
-}
-
-// feedName is what the feeds command calls a feed: its configured name,
-// else its own title, else its redacted URL.
-func feedName(f feeds.Request, st store.FeedState) string {
-	switch {
-	case f.Name != "":
-		return f.Name
-	case st.Name != "":
-		return st.Name
-	}
-	return feeds.RedactURL(f.URL)
 }
 
 // lastError is a feed's last error without the prefix naming the feed,

@@ -64,18 +64,12 @@ type testResult struct {
 	// Change is "+" (the edit adds it), "-" (the edit drops it) or "".
 	Change    string
 	Profile   string
-	Title     []segment
+	Title     []matcher.Segment
 	Link      string
 	Feed      string
 	Published string
 	Terms     []string
-	Snippets  [][]segment
-}
-
-// segment is a piece of text, a hit or not.
-type segment struct {
-	Text string
-	Hit  bool
+	Snippets  [][]matcher.Segment
 }
 
 // testItem is one text to match.
@@ -237,7 +231,7 @@ func (c *Console) runTest(ctx context.Context, page *testerPage, days string) er
 	}
 	now := c.o.Now()
 	err := c.o.Store.ItemsPublished(ctx, now.AddDate(0, 0, -page.Days), now.Add(time.Minute), func(it feeds.Item) error {
-		return test(testItem{Title: it.Title, Body: it.Summary, Link: it.Link, Feed: it.Feed, Published: it.Published})
+		return test(testItem{Title: it.Title, Body: it.Body(), Link: it.Link, Feed: it.Feed, Published: it.Published})
 	})
 	page.Source = fmt.Sprintf("the %d items stored from the last %d days", page.Items, page.Days)
 	return timeoutError(ctx, err)
@@ -271,100 +265,14 @@ func (c *Console) results(it testItem, change string, hits []matcher.Hit, only m
 			continue
 		}
 		r := testResult{Change: change, Profile: h.Profile, Link: it.Link, Feed: it.Feed, Terms: h.Terms,
-			Title: highlight(it.Title, spansOf(h.Spans, "title"))}
+			Title: matcher.Highlight(it.Title, matcher.SpansOf(h.Spans, "title"))}
 		if !it.Published.IsZero() {
 			r.Published = it.Published.In(c.o.Location).Format("2 Jan 15:04")
 		}
-		r.Snippets = snippets(it.Body, spansOf(h.Spans, "body"), snippetsPerResult)
+		r.Snippets = matcher.Excerpts(it.Body, matcher.SpansOf(h.Spans, "body"), snippetContext, snippetsPerResult)
 		out = append(out, r)
 	}
 	return out
-}
-
-// spansOf returns the spans in field, by offset.
-func spansOf(spans []matcher.Span, field string) []matcher.Span {
-	var out []matcher.Span
-	for _, s := range spans {
-		if s.Field == field {
-			out = append(out, s)
-		}
-	}
-	slices.SortFunc(out, func(a, b matcher.Span) int { return a.Start - b.Start })
-	return out
-}
-
-// highlight cuts s into segments at the spans (sorted byte offsets),
-// overlapping spans merged into one hit, whitespace runs made one space.
-func highlight(s string, spans []matcher.Span) []segment {
-	var out []segment
-	plain := func(t string) {
-		if t != "" {
-			out = append(out, segment{Text: t})
-		}
-	}
-	pos := 0
-	for i := 0; i < len(spans); i++ {
-		start, end := spans[i].Start, spans[i].End
-		for i+1 < len(spans) && spans[i+1].Start <= end {
-			i++
-			end = max(end, spans[i].End)
-		}
-		if start < pos || end > len(s) || start > end {
-			continue
-		}
-		plain(oneLine(s[pos:start]))
-		out = append(out, segment{Text: oneLine(s[start:end]), Hit: true})
-		pos = end
-	}
-	plain(oneLine(s[pos:]))
-	return out
-}
-
-// snippets returns up to n excerpts of body around the spans.
-func snippets(body string, spans []matcher.Span, n int) [][]segment {
-	var out [][]segment
-	for i := 0; i < len(spans) && len(out) < n; {
-		from := max(0, spans[i].Start-snippetContext)
-		to := min(len(body), spans[i].End+snippetContext)
-		j := i
-		for j+1 < len(spans) && spans[j+1].Start < to {
-			j++
-			to = min(len(body), max(to, spans[j].End+snippetContext))
-		}
-		from, to = runeStart(body, from), runeStart(body, to)
-		local := make([]matcher.Span, 0, j-i+1)
-		for _, s := range spans[i : j+1] {
-			local = append(local, matcher.Span{Start: s.Start - from, End: s.End - from})
-		}
-		out = append(out, highlight(body[from:to], local))
-		i = j + 1
-	}
-	return out
-}
-
-// runeStart moves i back to the start of the UTF-8 sequence it falls in.
-func runeStart(s string, i int) int {
-	for i > 0 && i < len(s) && s[i]&0xC0 == 0x80 {
-		i--
-	}
-	return i
-}
-
-// oneLine turns every run of white space in s into one space, keeping a
-// space at either end, so the segments still join with spaces between.
-func oneLine(s string) string {
-	if s == "" {
-		return ""
-	}
-	inner := strings.Join(strings.Fields(s), " ")
-	isSpace := func(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
-	if isSpace(s[0]) && inner != "" {
-		inner = " " + inner
-	}
-	if isSpace(s[len(s)-1]) {
-		inner += " "
-	}
-	return inner
 }
 
 // tooLarge answers a request whose body could not be read: 413 when it was

@@ -1,67 +1,18 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
-	"github.com/newsbot/newsbot/matcher"
+	"github.com/newsbot/newsbot/feeds"
 )
-
-func TestHighlight(t *testing.T) {
-	sp := func(start, end int) matcher.Span { return matcher.Span{Start: start, End: end} }
-	tests := []struct {
-		name  string
-		s     string
-		spans []matcher.Span
-		want  []segment
-	}{
-		{"none", "plain  text", nil, []segment{{Text: "plain text"}}},
-		{"middle", "a tariff cut", []matcher.Span{sp(2, 8)}, []segment{{Text: "a "}, {Text: "tariff", Hit: true}, {Text: " cut"}}},
-		{"start and end", "tariff", []matcher.Span{sp(0, 6)}, []segment{{Text: "tariff", Hit: true}}},
-		{"overlapping merge", "jet engine deal", []matcher.Span{sp(0, 10), sp(4, 15)}, []segment{{Text: "jet engine deal", Hit: true}}},
-		{"out of range is skipped", "short", []matcher.Span{sp(3, 40)}, []segment{{Text: "short"}}},
-		{"new lines become spaces", "a\n\ntariff\tb", []matcher.Span{sp(3, 9)}, []segment{{Text: "a "}, {Text: "tariff", Hit: true}, {Text: " b"}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := highlight(tt.s, tt.spans); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("highlight = %+v, want %+v", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestSnippets(t *testing.T) {
-	// The hit is far enough in that the excerpt starts inside the
-	// Devanagari words: it must start on a character, not inside one.
-	body := strings.Repeat("अब ", 40) + "then the tariff, and more words after it until the end of the body"
-	i := strings.Index(body, "tariff")
-	got := snippets(body, []matcher.Span{{Start: i, End: i + 6}}, 3)
-	if len(got) != 1 {
-		t.Fatalf("%d snippets", len(got))
-	}
-	var hit string
-	for _, s := range got[0] {
-		if s.Hit {
-			hit = s.Text
-		}
-	}
-	if hit != "tariff" {
-		t.Errorf("snippet hit = %q", hit)
-	}
-	first := got[0][0].Text
-	if !utf8.ValidString(first) || strings.HasPrefix(body, strings.TrimSpace(first)) {
-		t.Errorf("snippet starts %q: not a whole character, or at the start of a long body", first[:min(len(first), 12)])
-	}
-}
 
 func TestTesterText(t *testing.T) {
 	s := seed(t)
@@ -204,5 +155,29 @@ func TestTesterTimeout(t *testing.T) {
 	status, body := postForm(t, srv, "/test", map[string]string{"mode": "text", "text": "tariff"}, "")
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "took too long") {
 		t.Errorf("timed-out test = %d\n%s", status, excerpt(body, "notice"))
+	}
+}
+
+// TestTesterReadsTheWholeText checks that the tester matches a stored item's
+// whole text, as `newsbot test` and the pipeline do, not only its summary.
+func TestTesterReadsTheWholeText(t *testing.T) {
+	s := seed(t)
+	it := feeds.Item{
+		ID: "whole-text", FeedURL: testFeeds[0].URL, Feed: testFeeds[0].Name,
+		Title: "Chip rules tightened", Summary: "A short teaser.",
+		Text:      "The ministry announced a new export control on advanced chips.",
+		Link:      "https://news.example/whole-text",
+		Published: testNow.Add(-time.Hour),
+	}
+	if _, err := s.store.SaveItems(context.Background(), []feeds.Item{it}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, s.opts)
+	status, body := postForm(t, srv, "/test", map[string]string{"mode": "diff", "days": "1"}, readFile(t, "testdata/edited.yaml"))
+	if status != http.StatusOK {
+		t.Fatalf("diff = %d\n%s", status, excerpt(body, "notice"))
+	}
+	if !strings.Contains(body, "Chip rules tightened") || !strings.Contains(body, "<mark>export control</mark> on advanced chips") {
+		t.Errorf("the edit's match in the item's whole text is not shown\n%s", excerpt(body, "Chip rules"))
 	}
 }

@@ -31,7 +31,8 @@ const (
 // replica delivers at a time, it first finishes the deliveries a crash left
 // open (digest.Deliverer.Recover; it stops there while Slack is
 // unavailable), then builds the digests of every pending match and delivers
-// them with d, and reads the pending matches again, delivering the new ones
+// them with d (settling, without a post, the pending copies of stories
+// readers muted: see dropMuted), and reads the pending matches again, delivering the new ones
 // that other processes stored meanwhile, until none are new (at most
 // maxRounds rounds); then, when opts.PostEmpty is set and every digest was
 // delivered, it posts the quiet-day line to each channel that got nothing
@@ -57,8 +58,11 @@ func (p *Pipeline) DeliverDigests(ctx context.Context, d *digest.Deliverer, opts
 		}
 		seen := map[[2]string]bool{}
 		for round := 0; round < maxRounds; round++ {
-			ds, err := p.Digests(ctx, opts)
+			ds, held, err := p.digests(ctx, opts)
 			if err != nil {
+				return err
+			}
+			if err := p.settleMuted(ctx, held); err != nil {
 				return err
 			}
 			if !fresh(ds, seen) {
@@ -174,9 +178,12 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 				errs = append(errs, fmt.Errorf("recording the day's digest: %w", err))
 			}
 		}
-		entries, err := p.Alerts(ctx, alerting)
+		entries, held, err := p.alerts(ctx, alerting)
 		if err != nil {
 			return err
+		}
+		if err := p.settleMuted(ctx, held); err != nil {
+			errs = append(errs, err)
 		}
 		last, err := p.Store.LastAlerts(ctx)
 		if err != nil {

@@ -89,7 +89,7 @@ func (r *deliveryRig) deliverer(p *Pipeline) *digest.Deliverer {
 	return &digest.Deliverer{
 		Poster:  digest.NewSlackPoster(r.slack.Token(), r.slack.URL(), r.slack.Client()),
 		Marker:  p.Store,
-		Journal: p.Store,
+		Journal: Journal{Store: p.Store},
 		Now:     p.Now,
 		Sleep:   func(context.Context, time.Duration) error { return nil },
 	}

@@ -12,33 +12,49 @@ import (
 )
 
 // Digests builds the digests of every pending match, one per profile and
-// channel, in profile order.
+// channel, in profile order. It changes nothing in the store, so a preview
+// may call it.
 func (p *Pipeline) Digests(ctx context.Context, opts digest.Options) ([]digest.Digest, error) {
-	entries, err := p.pending(ctx, nil)
+	ds, _, err := p.digests(ctx, opts)
+	return ds, err
+}
+
+// digests is Digests, also returning the copies of muted stories it held
+// back, for a delivery to settle.
+func (p *Pipeline) digests(ctx context.Context, opts digest.Options) ([]digest.Digest, []mutedCopy, error) {
+	entries, held, err := p.pending(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: digests: %w", err)
+		return nil, nil, fmt.Errorf("pipeline: digests: %w", err)
 	}
-	return digest.Build(entries, p.DigestOptions(opts)), nil
+	return digest.Build(entries, p.DigestOptions(opts)), held, nil
 }
 
 // Alerts returns the pending matches of the given profiles, for an
-// immediate alert.
+// immediate alert. It changes nothing in the store.
 func (p *Pipeline) Alerts(ctx context.Context, profiles map[string]bool) ([]digest.Entry, error) {
-	entries, err := p.pending(ctx, profiles)
+	entries, _, err := p.alerts(ctx, profiles)
+	return entries, err
+}
+
+// alerts is Alerts, also returning the copies of muted stories it held
+// back, for a delivery to settle.
+func (p *Pipeline) alerts(ctx context.Context, profiles map[string]bool) ([]digest.Entry, []mutedCopy, error) {
+	entries, held, err := p.pending(ctx, profiles)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: alerts: %w", err)
+		return nil, nil, fmt.Errorf("pipeline: alerts: %w", err)
 	}
-	return entries, nil
+	return entries, held, nil
 }
 
 // pending returns the undelivered matches as digest entries, of only the
-// given profiles unless that is nil, without the copies of muted stories.
-func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) ([]digest.Entry, error) {
+// given profiles unless that is nil, without the copies of muted stories,
+// which it returns as held (see dropMuted).
+func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) (entries []digest.Entry, held []mutedCopy, err error) {
 	pending, err := p.Store.Pending(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	entries := make([]digest.Entry, 0, len(pending))
+	entries = make([]digest.Entry, 0, len(pending))
 	for _, pm := range pending {
 		if profiles != nil && !profiles[pm.Profile] {
 			continue

@@ -55,6 +55,35 @@ func TestMutedStoryLaterCopyIsNotPosted(t *testing.T) {
 	}, match("TECH", "#news", "b"), match("TRADE", "#news", "d"), match("TECH", "#news", "c"), match("OTHER", "#elsewhere", "b"))
 
 	opts := digest.Options{TopN: 10, Location: time.UTC, Now: p.Now, Feedback: true}
+	pendingKeys := func() []string {
+		t.Helper()
+		pending, err := p.Store.Pending(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, pm := range pending {
+			keys = append(keys, pm.Profile+"/"+pm.ItemID)
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	// A preview holds the copies back and changes nothing.
+	ds, err := p.Digests(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dg := range ds {
+		for _, st := range dg.Stories {
+			if dg.Channel == "#news" && slices.ContainsFunc(st.ItemIDs, func(id string) bool { return id == "b" || id == "d" }) {
+				t.Errorf("the preview of %s/%s shows a copy of the muted story: %v", dg.Profile, dg.Channel, st.ItemIDs)
+			}
+		}
+	}
+	if got, want := pendingKeys(), []string{"OTHER/b", "TECH/b", "TECH/c", "TRADE/d"}; !slices.Equal(got, want) {
+		t.Errorf("pending after a preview = %v, want %v", got, want)
+	}
+
 	stub := slackstub.New(t)
 	d := &digest.Deliverer{Poster: digest.NewSlackPoster(stub.Token(), stub.URL(), stub.Client()), Marker: p.Store, Now: p.Now}
 	if err := p.DeliverDigests(ctx, d, opts); err != nil {
@@ -72,16 +101,43 @@ func TestMutedStoryLaterCopyIsNotPosted(t *testing.T) {
 	if v := stub.Violations(); len(v) > 0 {
 		t.Errorf("violations: %+v", v)
 	}
-	pending, err := p.Store.Pending(ctx)
+	// The delivery settled the held-back copies: nothing stays pending, and
+	// they count as delivered nowhere.
+	if got := pendingKeys(); len(got) != 0 {
+		t.Errorf("pending after delivery = %v; want none (the held-back copies TECH/b and TRADE/d settled)", got)
+	}
+	for _, k := range [][2]string{{"TECH", "b"}, {"TRADE", "d"}} {
+		if ok, err := p.Store.Delivered(ctx, k[0], k[1]); err != nil || !ok {
+			t.Errorf("%s/%s settled = %v, %v", k[0], k[1], ok, err)
+		}
+	}
+	delivered, err := p.Store.DeliveredSince(ctx, now.Add(-time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
-	for _, pm := range pending {
-		keys = append(keys, pm.Profile+"/"+pm.ItemID)
+	var got []string
+	for _, pm := range delivered {
+		got = append(got, pm.Profile+"/"+pm.ItemID)
 	}
-	slices.Sort(keys)
-	if !slices.Equal(keys, []string{"TECH/b", "TRADE/d"}) {
-		t.Errorf("pending after delivery = %v; want the held-back copies TECH/b and TRADE/d", keys)
+	slices.Sort(got)
+	if want := []string{"OTHER/b", "TECH/c"}; !slices.Equal(got, want) {
+		t.Errorf("delivered since the copies came = %v, want only the posted %v", got, want)
+	}
+	counts, err := p.Store.DeliveryCounts(ctx, now.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range counts {
+		if c.Profile == "TRADE" && c.Delivered != 0 {
+			t.Errorf("TRADE counts %d delivered; its one match was a muted copy", c.Delivered)
+		}
+	}
+	// The next delivery posts nothing more.
+	before := len(stub.Posts())
+	if err := p.DeliverDigests(ctx, d, opts); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(stub.Posts()) - before; n != 0 {
+		t.Errorf("the second delivery posted %d messages", n)
 	}
 }

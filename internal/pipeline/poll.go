@@ -501,8 +501,5 @@ func retryAfter(err error) time.Duration {
 }
 
 func feedLabel(st store.FeedState) string {
-	if st.Name != "" {
-		return st.Name
-	}
-	return feeds.RedactURL(st.URL)
+	return feeds.Request{URL: st.URL}.DisplayName(st.Name)
 }

@@ -88,10 +88,10 @@ func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, p
 		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
 	}
 	// As the pending matches, less what readers muted.
-	if extra, err = p.dropMuted(ctx, extra); err != nil {
+	if extra, _, err = p.dropMuted(ctx, extra); err != nil {
 		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
 	}
-	entries, err := p.pending(ctx, nil)
+	entries, _, err := p.pending(ctx, nil)
 	if err != nil {
 		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
 	}

@@ -145,6 +145,9 @@ func TestValidate(t *testing.T) {
 		{"duplicate option values", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"text":{"type":"plain_text","text":"x"},"value":"a"},{"text":{"type":"plain_text","text":"y"},"value":"a"}]}`) + "]", "duplicate value"},
 		{"action_id 256", "t", "[" + acc(`{"type":"button","action_id":"`+strings.Repeat("a", 256)+`","text":{"type":"plain_text","text":"x"}}`) + "]", "action_id: 256"},
 		{"button text 76", "t", "[" + acc(`{"type":"button","action_id":"a","text":{"type":"plain_text","text":"`+strings.Repeat("x", 76)+`"}}`) + "]", "76 characters"},
+		{"option without text", "t", "[" + acc(`{"type":"overflow","action_id":"a","options":[{"value":"a"},{"text":{"type":"plain_text","text":"y"},"value":"b"}]}`) + "]", "options[0]: option without text"},
+		{"button without text", "t", "[" + acc(`{"type":"button","action_id":"a"}`) + "]", "button without text"},
+		{"button mrkdwn", "t", "[" + acc(`{"type":"button","action_id":"a","text":{"type":"mrkdwn","text":"x"}}`) + "]", `button text is "mrkdwn", not plain_text`},
 		{"unknown accessory", "t", "[" + acc(`{"type":"marquee"}`) + "]", "unknown accessory type"},
 	}
 	for _, tt := range tests {

@@ -206,14 +206,7 @@ func checkAccessory(add func(string, ...any), where string, raw json.RawMessage)
 		values := map[string]bool{}
 		for j, o := range e.Options {
 			ow := fmt.Sprintf("%s.options[%d]", where, j)
-			switch {
-			case o.Text == nil:
-				add("%s: option without text", ow)
-			case o.Text.Type != "plain_text":
-				add("%s: option text is %q, not plain_text", ow, o.Text.Type)
-			default:
-				checkText(add, ow+".text", *o.Text, MaxOptionText)
-			}
+			checkPlainText(add, ow, "option", o.Text, MaxOptionText)
 			switch {
 			case o.Value == "":
 				add("%s: option without value", ow)
@@ -225,14 +218,7 @@ func checkAccessory(add func(string, ...any), where string, raw json.RawMessage)
 			values[o.Value] = true
 		}
 	case "button":
-		switch {
-		case e.Text == nil:
-			add("%s: button without text", where)
-		case e.Text.Type != "plain_text":
-			add("%s: button text is %q, not plain_text", where, e.Text.Type)
-		default:
-			checkText(add, where+".text", *e.Text, MaxButtonText)
-		}
+		checkPlainText(add, where, "button", e.Text, MaxButtonText)
 		if e.Value != nil && length(*e.Value) > MaxButtonValue {
 			add("%s: value: %d characters, more than %d", where, length(*e.Value), MaxButtonValue)
 		}
@@ -246,6 +232,19 @@ func checkAccessory(add func(string, ...any), where string, raw json.RawMessage)
 		"multi_channels_select", "multi_external_select", "datetimepicker":
 	default:
 		add("%s: unknown accessory type %q", where, e.Type)
+	}
+}
+
+// checkPlainText checks the text t of an element (what: "option",
+// "button") at where: present, plain_text, and within max characters.
+func checkPlainText(add func(string, ...any), where, what string, t *textObject, max int) {
+	switch {
+	case t == nil:
+		add("%s: %s without text", where, what)
+	case t.Type != "plain_text":
+		add("%s: %s text is %q, not plain_text", where, what, t.Type)
+	default:
+		checkText(add, where+".text", *t, max)
 	}
 }
 
