@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/feeds"
+	"github.com/newsbot/newsbot/matcher"
 )
 
 // TestGeneratorArticles checks the long-item shape: about the asked number
@@ -63,5 +65,47 @@ func BenchmarkParseArticles(b *testing.B) {
 		if _, _, err := feeds.Parse(doc, "application/rss+xml", "http://127.0.0.1/feed/7", ""); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestGeneratorMatchShare checks -match: the share of generated items that
+// the built-in profiles match is the asked share (within sampling noise),
+// and none match at 0.
+func TestGeneratorMatchShare(t *testing.T) {
+	m, err := config.Default().LoadProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		share  float64
+		lo, hi float64
+	}{
+		{name: "none", share: 0, lo: 0, hi: 0},
+		{name: "a tenth, as issue 10 measures", share: 0.1, lo: 0.08, hi: 0.12},
+		{name: "a third", share: 0.33, lo: 0.30, hi: 0.36},
+		{name: "all", share: 1, lo: 1, hi: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &generator{items: 20, newPerChange: 5, summaryBytes: 300, matchShare: tt.share, start: time.Now()}
+			var n, matched int
+			for f := range 100 {
+				_, items, err := feeds.Parse(g.feed(f, 0), "application/rss+xml", "http://127.0.0.1/feed", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range items {
+					n++
+					if len(m.Match(matcher.Document{Title: it.Title, Body: it.Body()})) > 0 {
+						matched++
+					}
+				}
+			}
+			got := float64(matched) / float64(n)
+			if got < tt.lo || got > tt.hi {
+				t.Errorf("%d of %d items matched (%.3f), want within [%.2f, %.2f]", matched, n, got, tt.lo, tt.hi)
+			}
+		})
 	}
 }

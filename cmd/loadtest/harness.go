@@ -26,7 +26,8 @@ type options struct {
 	Items        int
 	NewItems     int // items a changed feed gains per cycle
 	SummaryBytes int
-	ArticleWords int // words of an article in content:encoded per item; 0 for none
+	ArticleWords int     // words of an article in content:encoded per item; 0 for none
+	MatchShare   float64 // share of items on a topic that a built-in profile matches
 	Latency      time.Duration
 	Concurrency  int
 	PerHost      int
@@ -75,7 +76,7 @@ func (o options) bound() time.Duration {
 }
 
 func (o options) generator() *generator {
-	return &generator{items: o.Items, newPerChange: max(o.NewItems, 1), summaryBytes: o.SummaryBytes, articleWords: o.ArticleWords, start: time.Now()}
+	return &generator{items: o.Items, newPerChange: max(o.NewItems, 1), summaryBytes: o.SummaryBytes, articleWords: o.ArticleWords, matchShare: o.MatchShare, start: time.Now()}
 }
 
 // runLoad serves the feeds, runs o.Cycles cycles of newsbot once against

@@ -47,6 +47,7 @@ func run() int {
 	fs.IntVar(&o.NewItems, "new-items", 5, "items a changed feed gains per cycle")
 	fs.IntVar(&o.SummaryBytes, "summary", 1500, "approximate bytes of each item's summary")
 	fs.IntVar(&o.ArticleWords, "article-words", 0, "give each item a realistic article of about this many words in content:encoded, its topic two thirds in (e.g. 900); the description is then a one-line excerpt")
+	fs.Float64Var(&o.MatchShare, "match", 0.1, "share of items on a topic that a built-in profile matches (0.33 was the harness's fixed share before issue #10)")
 	fs.DurationVar(&o.Latency, "latency", 100*time.Millisecond, "latency of every feed request")
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "newsbot fetch.concurrency")
 	fs.IntVar(&o.PerHost, "per-host", 32, "newsbot fetch.per_host")
@@ -75,8 +76,8 @@ func run() int {
 		}
 		return 0
 	}
-	if o.Feeds < 1 || o.Items < 1 || o.Concurrency < 1 || o.PerHost < 1 || o.Cycles < 1 || o.Changed < 0 || o.Changed > 1 {
-		fmt.Fprintln(os.Stderr, "loadtest: -feeds, -items, -concurrency, -per-host and -cycles must be positive, -changed within [0, 1]")
+	if o.Feeds < 1 || o.Items < 1 || o.Concurrency < 1 || o.PerHost < 1 || o.Cycles < 1 || o.Changed < 0 || o.Changed > 1 || o.MatchShare < 0 || o.MatchShare > 1 {
+		fmt.Fprintln(os.Stderr, "loadtest: -feeds, -items, -concurrency, -per-host and -cycles must be positive, -changed and -match within [0, 1]")
 		return 2
 	}
 
@@ -110,8 +111,8 @@ func run() int {
 		return 0
 	}
 
-	fmt.Printf("feeds=%d items=%d latency=%s concurrency=%d per_host=%d ports=%d changed=%.2f profiles=%d+5 bound=%s\n",
-		o.Feeds, o.Items, o.Latency, o.Concurrency, o.PerHost, o.Ports, o.Changed, o.Profiles, o.bound().Round(time.Millisecond))
+	fmt.Printf("feeds=%d items=%d article_words=%d match=%.2f latency=%s concurrency=%d per_host=%d ports=%d changed=%.2f profiles=%d+5 bound=%s\n",
+		o.Feeds, o.Items, o.ArticleWords, o.MatchShare, o.Latency, o.Concurrency, o.PerHost, o.Ports, o.Changed, o.Profiles, o.bound().Round(time.Millisecond))
 	rows, err := runLoad(ctx, o, os.Stderr)
 	printTable(os.Stdout, rows)
 	if err != nil {
