@@ -60,6 +60,8 @@ func run() int {
 	fs.BoolVar(&o.Baseline, "baseline", false, "also run a bare worker pool with gofeed over every feed")
 	fs.StringVar(&o.Store, "store", "", "store for newsbot (e.g. a postgres:// URL of an empty database); default a SQLite file in the temp dir")
 	fs.IntVar(&o.Replicas, "replicas", 1, "newsbot processes per cycle sharing the store (use with a PostgreSQL -store)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of newsbot's cycle N to `PATH`.N (go tool pprof -top BIN PATH.N)")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write an allocation profile of newsbot's cycle N to `PATH`.N")
 	fs.IntVar(&idle, "idle", 0, "instead of cycles: run `newsbot run` with this many feeds and report its idle memory")
 	fs.DurationVar(&idleWait, "idle-wait", 5*time.Second, "how long -idle waits after the first poll before reading memory")
 	fs.StringVar(&child, "baseline-child", "", "internal: run the baseline pool over the URLs in this file")
