@@ -143,8 +143,15 @@ func foldSpace(s string) string {
 			case c < 0x20 || c == 0x7f:
 				// Dropped: C0 controls and DEL.
 			default:
+				// Copy the whole run of printable ASCII at once.
+				j := i
+				for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+					j++
+				}
 				emit()
 				b.WriteByte(c)
+				b.WriteString(s[i:j])
+				i = j
 			}
 			continue
 		}

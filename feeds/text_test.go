@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -121,5 +122,22 @@ func TestAppendWordKeyLimit(t *testing.T) {
 		if ok && string(got) != wordKey(tt.s) {
 			t.Errorf("appendWordKey(%q, %d) = %q, want %q", tt.s, tt.limit, got, wordKey(tt.s))
 		}
+	}
+}
+
+// BenchmarkPlainText converts a 1.5 KB HTML summary and a 6 KB article,
+// the shapes of the load test's items, to text.
+func BenchmarkPlainText(b *testing.B) {
+	para := "<p>The announcement followed months of meetings between officials, industry groups and independent analysts. " +
+		"Several companies said they would wait for detailed guidelines before committing new capital &amp; hiring.</p>\n"
+	for _, n := range []int{1500, 6000} {
+		s := strings.Repeat(para, n/len(para)+1)
+		b.Run(fmt.Sprintf("bytes=%d", len(s)), func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			b.ReportAllocs()
+			for b.Loop() {
+				plainText(s)
+			}
+		})
 	}
 }
