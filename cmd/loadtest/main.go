@@ -8,7 +8,12 @@
 //	go run ./cmd/loadtest -feeds 2000 -items 20 -latency 100ms -concurrency 32 -per-host 32
 //	go run ./cmd/loadtest -feeds 2000 -cycles 3 -changed 0.1 -baseline
 //	go run ./cmd/loadtest -feeds 2000 -article-words 900 -baseline
+//	go run ./cmd/loadtest -feeds 10000 -cycles 1 -baseline -match 0.1 -cpuprofile /tmp/cpu
 //	go run ./cmd/loadtest -idle 200
+//
+// -match sets the share of items on a topic that a built-in profile matches
+// (default 0.1); -cpuprofile and -memprofile have newsbot write pprof
+// profiles of each cycle.
 //
 // With -idle N it instead starts `newsbot run` with N feeds, waits for its
 // first poll, reports its resident memory and checks that SIGTERM stops it.
