@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -286,6 +287,9 @@ func (f *Fetcher) setHeaders(hreq *http.Request, req Request, accept string) {
 func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 	br := bufio.NewReader(resp.Body)
 	var r io.Reader = br
+	// The declared length of an uncompressed body sizes the buffer, so
+	// that reading it allocates once instead of doubling its way up.
+	hint := resp.ContentLength
 	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(br)
@@ -293,7 +297,7 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		defer zr.Close()
-		r = zr
+		r, hint = zr, -1
 	case "", "identity":
 		if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 			zr, err := gzip.NewReader(br)
@@ -301,12 +305,12 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 				return nil, fmt.Errorf("gzip: %w", err)
 			}
 			defer zr.Close()
-			r = zr
+			r, hint = zr, -1
 		}
 	default:
 		return nil, fmt.Errorf("unsupported Content-Encoding %q", enc)
 	}
-	return readLimited(r, f.opts.MaxBody)
+	return readLimited(r, f.opts.MaxBody, hint)
 }
 
 // fetchFile reads a local feed into res.
@@ -331,7 +335,7 @@ func (f *Fetcher) fetchFile(ctx context.Context, req Request, path string, res *
 		res.NotModified = true
 		return nil
 	}
-	body, err := readLimited(file, f.opts.MaxBody)
+	body, err := readLimited(file, f.opts.MaxBody, -1)
 	res.Bytes = int64(len(body))
 	if err != nil {
 		return err
@@ -362,9 +366,20 @@ func pathErr(err error) error {
 }
 
 // readLimited reads r to the end, failing with ErrTooLarge as soon as it
-// yields more than limit bytes, so memory stays bounded.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+// yields more than limit bytes, so memory stays bounded. A size hint
+// within the limit (a Content-Length; negative when unknown) is the
+// buffer's first size; a wrong hint costs only a regrowth.
+func readLimited(r io.Reader, limit, hint int64) ([]byte, error) {
+	lr := io.LimitReader(r, limit+1)
+	var body []byte
+	var err error
+	if hint > 0 && hint <= limit {
+		buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
+		_, err = buf.ReadFrom(lr)
+		body = buf.Bytes()
+	} else {
+		body, err = io.ReadAll(lr)
+	}
 	if err != nil {
 		return body, fmt.Errorf("read body: %w", err)
 	}

@@ -603,3 +603,39 @@ func TestRequestDisplayName(t *testing.T) {
 		})
 	}
 }
+
+// TestReadLimited checks the body cap with and without a size hint: a hint
+// that is right, too small, too large or beyond the cap reads the same
+// bytes, and a body over the cap fails with ErrTooLarge.
+func TestReadLimited(t *testing.T) {
+	body := strings.Repeat("x", 1000)
+	tests := []struct {
+		name    string
+		limit   int64
+		hint    int64
+		want    int
+		tooLong bool
+	}{
+		{name: "no hint", limit: 2000, hint: -1, want: 1000},
+		{name: "exact hint", limit: 2000, hint: 1000, want: 1000},
+		{name: "hint too small", limit: 2000, hint: 10, want: 1000},
+		{name: "hint too large", limit: 2000, hint: 1900, want: 1000},
+		{name: "hint beyond the cap", limit: 2000, hint: 1 << 40, want: 1000},
+		{name: "over the cap, no hint", limit: 999, hint: -1, want: 999, tooLong: true},
+		{name: "over the cap, lying hint", limit: 999, hint: 500, want: 999, tooLong: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readLimited(strings.NewReader(body), tt.limit, tt.hint)
+			if tt.tooLong != errors.Is(err, ErrTooLarge) {
+				t.Fatalf("err = %v, want ErrTooLarge: %v", err, tt.tooLong)
+			}
+			if !tt.tooLong && err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.want || strings.Trim(string(got), "x") != "" {
+				t.Errorf("read %d bytes, want %d", len(got), tt.want)
+			}
+		})
+	}
+}

@@ -143,8 +143,15 @@ func foldSpace(s string) string {
 			case c < 0x20 || c == 0x7f:
 				// Dropped: C0 controls and DEL.
 			default:
+				// Copy the whole run of printable ASCII at once.
+				j := i
+				for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+					j++
+				}
 				emit()
 				b.WriteByte(c)
+				b.WriteString(s[i:j])
+				i = j
 			}
 			continue
 		}
@@ -261,9 +268,21 @@ func trimEllipsis(s string) string {
 // wordKey returns s in lower case with every run of characters other than
 // letters and digits folded to one space, for comparing texts by words.
 func wordKey(s string) string {
-	b := make([]byte, 0, len(s))
+	b, _ := appendWordKey(make([]byte, 0, len(s)), s, -1)
+	return string(b)
+}
+
+// appendWordKey appends the word key of s (see wordKey) to b. With limit
+// ≥ 0 it stops, returning false, as soon as the key would be longer than
+// limit bytes, so that a long text is not folded whole only to learn that
+// it differs from a short one.
+func appendWordKey(b []byte, s string, limit int) ([]byte, bool) {
+	start := len(b)
 	space := false
 	for i := 0; i < len(s); {
+		if limit >= 0 && len(b)-start > limit {
+			return b, false
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -272,7 +291,7 @@ func wordKey(s string) string {
 			case 'A' <= c && c <= 'Z':
 				c += 'a' - 'A'
 			default:
-				space = len(b) > 0
+				space = len(b) > start
 				continue
 			}
 			if space {
@@ -285,7 +304,7 @@ func wordKey(s string) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
-			space = len(b) > 0
+			space = len(b) > start
 			continue
 		}
 		if space {
@@ -294,7 +313,7 @@ func wordKey(s string) string {
 		}
 		b = utf8.AppendRune(b, unicode.ToLower(r))
 	}
-	return string(b)
+	return b, limit < 0 || len(b)-start <= limit
 }
 
 // capText cuts s to at most MaxTextBytes bytes, at a line or word boundary
@@ -346,12 +365,19 @@ func echoesTitle(desc, fullTitle, title, source string) bool {
 	if desc == "" {
 		return false
 	}
-	d, t := wordKey(desc), wordKey(fullTitle)
+	t, sk := wordKey(fullTitle), wordKey(source)
+	// An echo is at most the title's key, a space and the source's: a
+	// longer description (an ordinary summary) is not folded whole.
+	db, short := appendWordKey(nil, desc, len(t)+1+len(sk))
+	if !short {
+		return false
+	}
+	d := string(db)
 	if d == t || d == wordKey(title) {
 		return true
 	}
 	// "Headline Publisher", where the title is "Headline - Publisher" or
 	// "Headline - Publisher - Edition".
-	rest, ok := strings.CutSuffix(d, " "+wordKey(source))
+	rest, ok := strings.CutSuffix(d, " "+sk)
 	return source != "" && ok && rest != "" && strings.HasPrefix(t, rest)
 }

@@ -21,6 +21,7 @@ var (
 	benchFeeds   = flag.Int("loadtest.feeds", 200, "feeds served to BenchmarkCycle")
 	benchItems   = flag.Int("loadtest.items", 20, "items per feed in BenchmarkCycle")
 	benchLatency = flag.Duration("loadtest.latency", 0, "latency of every feed request in BenchmarkCycle")
+	benchMatch   = flag.Float64("loadtest.match", 0.1, "share of items on a matching topic in BenchmarkCycle")
 	benchArticle = flag.Int("loadtest.article-words", 0, "words of each item's article in content:encoded in BenchmarkCycle (0: none)")
 )
 
@@ -39,7 +40,7 @@ var (
 //	go test -run '^$' -bench Cycle/cold -benchtime 3x -cpuprofile cpu.out ./cmd/loadtest -args -loadtest.feeds 2000
 func BenchmarkCycle(b *testing.B) {
 	ctx := context.Background()
-	o := options{Feeds: *benchFeeds, Items: *benchItems, NewItems: 5, SummaryBytes: 1500, ArticleWords: *benchArticle, Latency: *benchLatency,
+	o := options{Feeds: *benchFeeds, Items: *benchItems, NewItems: 5, SummaryBytes: 1500, ArticleWords: *benchArticle, MatchShare: *benchMatch, Latency: *benchLatency,
 		Concurrency: 32, PerHost: 32, Ports: 1}
 	srv, err := newFeedServer(o.generator(), o.Feeds, o.Ports, o.Latency)
 	if err != nil {

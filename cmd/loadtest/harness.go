@@ -26,7 +26,8 @@ type options struct {
 	Items        int
 	NewItems     int // items a changed feed gains per cycle
 	SummaryBytes int
-	ArticleWords int // words of an article in content:encoded per item; 0 for none
+	ArticleWords int     // words of an article in content:encoded per item; 0 for none
+	MatchShare   float64 // share of items on a topic that a built-in profile matches
 	Latency      time.Duration
 	Concurrency  int
 	PerHost      int
@@ -39,6 +40,8 @@ type options struct {
 	Baseline     bool
 	Store        string // a store location (postgres://…) instead of a SQLite file in Dir
 	Replicas     int    // newsbot processes run at once per cycle, sharing the store
+	CPUProfile   string // write newsbot's CPU profile of cycle N to this path + ".N"
+	MemProfile   string // write newsbot's allocation profile of cycle N to this path + ".N"
 }
 
 // cycleResult is one row of the table.
@@ -75,7 +78,7 @@ func (o options) bound() time.Duration {
 }
 
 func (o options) generator() *generator {
-	return &generator{items: o.Items, newPerChange: max(o.NewItems, 1), summaryBytes: o.SummaryBytes, articleWords: o.ArticleWords, start: time.Now()}
+	return &generator{items: o.Items, newPerChange: max(o.NewItems, 1), summaryBytes: o.SummaryBytes, articleWords: o.ArticleWords, matchShare: o.MatchShare, start: time.Now()}
 }
 
 // runLoad serves the feeds, runs o.Cycles cycles of newsbot once against
@@ -97,7 +100,7 @@ func runLoad(ctx context.Context, o options, progress io.Writer) ([]cycleResult,
 			changed = srv.Advance(o.Changed)
 		}
 		fmt.Fprintf(progress, "cycle %d: %d feeds, %d changed…\n", c, o.Feeds, changed)
-		r, err := runCycle(ctx, o, srv, cfg)
+		r, err := runCycle(ctx, o, srv, cfg, c)
 		if err != nil {
 			return rows, fmt.Errorf("loadtest: cycle %d: %w", c, err)
 		}
@@ -174,7 +177,7 @@ merger buyback dividend quota licence embargo photonics robotics hypersonic prop
 
 // runCycle runs `newsbot once --dry-run --format json` (Replicas processes
 // of it at once, sharing the store) and measures it.
-func runCycle(ctx context.Context, o options, srv *feedServer, cfg string) (cycleResult, error) {
+func runCycle(ctx context.Context, o options, srv *feedServer, cfg string, cycle int) (cycleResult, error) {
 	r := cycleResult{Feeds: o.Feeds, Bound: o.bound()}
 	n := max(o.Replicas, 1)
 	type run struct {
@@ -193,6 +196,15 @@ func runCycle(ctx context.Context, o options, srv *feedServer, cfg string) (cycl
 		cmd := exec.CommandContext(ctx, o.Bin, "--config", cfg, "once", "--dry-run", "--format", "json")
 		cmd.Stdout, cmd.Stderr = &ru.stdout, &ru.stderr
 		cmd.Dir = o.Dir
+		if i == 0 && (o.CPUProfile != "" || o.MemProfile != "") {
+			cmd.Env = os.Environ()
+			if o.CPUProfile != "" {
+				cmd.Env = append(cmd.Env, fmt.Sprintf("NEWSBOT_CPUPROFILE=%s.%d", o.CPUProfile, cycle))
+			}
+			if o.MemProfile != "" {
+				cmd.Env = append(cmd.Env, fmt.Sprintf("NEWSBOT_MEMPROFILE=%s.%d", o.MemProfile, cycle))
+			}
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

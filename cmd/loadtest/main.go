@@ -8,7 +8,12 @@
 //	go run ./cmd/loadtest -feeds 2000 -items 20 -latency 100ms -concurrency 32 -per-host 32
 //	go run ./cmd/loadtest -feeds 2000 -cycles 3 -changed 0.1 -baseline
 //	go run ./cmd/loadtest -feeds 2000 -article-words 900 -baseline
+//	go run ./cmd/loadtest -feeds 10000 -cycles 1 -baseline -match 0.1 -cpuprofile /tmp/cpu
 //	go run ./cmd/loadtest -idle 200
+//
+// -match sets the share of items on a topic that a built-in profile matches
+// (default 0.1); -cpuprofile and -memprofile have newsbot write pprof
+// profiles of each cycle.
 //
 // With -idle N it instead starts `newsbot run` with N feeds, waits for its
 // first poll, reports its resident memory and checks that SIGTERM stops it.
@@ -47,6 +52,7 @@ func run() int {
 	fs.IntVar(&o.NewItems, "new-items", 5, "items a changed feed gains per cycle")
 	fs.IntVar(&o.SummaryBytes, "summary", 1500, "approximate bytes of each item's summary")
 	fs.IntVar(&o.ArticleWords, "article-words", 0, "give each item a realistic article of about this many words in content:encoded, its topic two thirds in (e.g. 900); the description is then a one-line excerpt")
+	fs.Float64Var(&o.MatchShare, "match", 0.1, "share of items on a topic that a built-in profile matches (0.33 was the harness's fixed share before issue #10)")
 	fs.DurationVar(&o.Latency, "latency", 100*time.Millisecond, "latency of every feed request")
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "newsbot fetch.concurrency")
 	fs.IntVar(&o.PerHost, "per-host", 32, "newsbot fetch.per_host")
@@ -59,6 +65,8 @@ func run() int {
 	fs.BoolVar(&o.Baseline, "baseline", false, "also run a bare worker pool with gofeed over every feed")
 	fs.StringVar(&o.Store, "store", "", "store for newsbot (e.g. a postgres:// URL of an empty database); default a SQLite file in the temp dir")
 	fs.IntVar(&o.Replicas, "replicas", 1, "newsbot processes per cycle sharing the store (use with a PostgreSQL -store)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of newsbot's cycle N to `PATH`.N (go tool pprof -top BIN PATH.N)")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write an allocation profile of newsbot's cycle N to `PATH`.N")
 	fs.IntVar(&idle, "idle", 0, "instead of cycles: run `newsbot run` with this many feeds and report its idle memory")
 	fs.DurationVar(&idleWait, "idle-wait", 5*time.Second, "how long -idle waits after the first poll before reading memory")
 	fs.StringVar(&child, "baseline-child", "", "internal: run the baseline pool over the URLs in this file")
@@ -75,8 +83,8 @@ func run() int {
 		}
 		return 0
 	}
-	if o.Feeds < 1 || o.Items < 1 || o.Concurrency < 1 || o.PerHost < 1 || o.Cycles < 1 || o.Changed < 0 || o.Changed > 1 {
-		fmt.Fprintln(os.Stderr, "loadtest: -feeds, -items, -concurrency, -per-host and -cycles must be positive, -changed within [0, 1]")
+	if o.Feeds < 1 || o.Items < 1 || o.Concurrency < 1 || o.PerHost < 1 || o.Cycles < 1 || o.Changed < 0 || o.Changed > 1 || o.MatchShare < 0 || o.MatchShare > 1 {
+		fmt.Fprintln(os.Stderr, "loadtest: -feeds, -items, -concurrency, -per-host and -cycles must be positive, -changed and -match within [0, 1]")
 		return 2
 	}
 
@@ -110,8 +118,8 @@ func run() int {
 		return 0
 	}
 
-	fmt.Printf("feeds=%d items=%d latency=%s concurrency=%d per_host=%d ports=%d changed=%.2f profiles=%d+5 bound=%s\n",
-		o.Feeds, o.Items, o.Latency, o.Concurrency, o.PerHost, o.Ports, o.Changed, o.Profiles, o.bound().Round(time.Millisecond))
+	fmt.Printf("feeds=%d items=%d article_words=%d match=%.2f latency=%s concurrency=%d per_host=%d ports=%d changed=%.2f profiles=%d+5 bound=%s\n",
+		o.Feeds, o.Items, o.ArticleWords, o.MatchShare, o.Latency, o.Concurrency, o.PerHost, o.Ports, o.Changed, o.Profiles, o.bound().Round(time.Millisecond))
 	rows, err := runLoad(ctx, o, os.Stderr)
 	printTable(os.Stdout, rows)
 	if err != nil {

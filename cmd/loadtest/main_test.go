@@ -22,7 +22,7 @@ func TestRunLoad(t *testing.T) {
 	}
 	const feeds, items, newItems = 20, 10, 3
 	base := options{
-		Feeds: feeds, Items: items, NewItems: newItems, SummaryBytes: 1500,
+		Feeds: feeds, Items: items, NewItems: newItems, SummaryBytes: 1500, MatchShare: 0.1,
 		Latency: 10 * time.Millisecond, Concurrency: 8, PerHost: 8, Ports: 1, Cycles: 2, Bin: bin,
 	}
 	tests := []struct {

@@ -12,7 +12,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	writeProfiles := startProfiles(os.Getenv) // profile.go
 	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	writeProfiles()
 	stop()
 	os.Exit(code)
 }

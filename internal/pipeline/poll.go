@@ -95,10 +95,12 @@ func LeaseFor(feeds, concurrency int, timeout time.Duration) time.Duration {
 }
 
 // Batching of the writer: at most this many feeds, or about this many items,
-// go into one transaction.
+// go into one transaction, written at the latest batchWait after its first
+// feed arrived.
 const (
 	batchFeeds = 64
 	batchItems = 2000
+	batchWait  = 250 * time.Millisecond
 )
 
 // PollOptions changes one poll cycle.
@@ -223,16 +225,40 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (PollStats, error
 		stats.NewMatches = append(stats.NewMatches, saved.NewMatches...)
 		batch, items = batch[:0], 0
 	}
-	for fp := range results {
-		done++
-		p.report(ctx, fp, &stats)
-		batch = append(batch, fp.result)
-		items += len(fp.result.Items)
-		if len(batch) >= batchFeeds || items >= batchItems || len(results) == 0 {
+	// A batch is written when it is full or batchWait after its first
+	// feed, whichever comes first: flushing whenever the queue is empty
+	// made a commit of one or two feeds every few milliseconds, each
+	// rewriting the same index pages into the WAL.
+	wait := time.NewTimer(batchWait)
+	wait.Stop()
+	defer wait.Stop()
+	var waitC <-chan time.Time
+collect:
+	for {
+		select {
+		case fp, ok := <-results:
+			if !ok {
+				break collect
+			}
+			done++
+			p.report(ctx, fp, &stats)
+			batch = append(batch, fp.result)
+			items += len(fp.result.Items)
+			switch {
+			case len(batch) >= batchFeeds || items >= batchItems:
+				flush()
+				wait.Stop()
+				waitC = nil
+			case len(batch) == 1:
+				wait.Reset(batchWait)
+				waitC = wait.C
+			}
+			if opts.Progress != nil {
+				opts.Progress(done, len(urls))
+			}
+		case <-waitC:
 			flush()
-		}
-		if opts.Progress != nil {
-			opts.Progress(done, len(urls))
+			waitC = nil
 		}
 	}
 	flush()
