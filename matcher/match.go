@@ -194,11 +194,18 @@ func (m *Matcher) scan(s *scratch, f int32) {
 
 // occsOf returns the occurrences of term t in this call.
 func (s *scratch) occsOf(t int32) []occ {
+	lo, hi := s.span(t)
+	return s.occs[lo:hi]
+}
+
+// span returns the indices [lo, hi) into occs of term t's occurrences in
+// this call; lo == hi when t did not occur.
+func (s *scratch) span(t int32) (lo, hi int32) {
 	sl := s.slots[t]
 	if sl.gen != s.gen {
-		return nil
+		return 0, 0
 	}
-	return s.occs[sl.first : sl.first+sl.n]
+	return sl.first, sl.first + sl.n
 }
 
 // masked reports whether o overlaps one of the profile's ignored phrases.
@@ -260,11 +267,8 @@ func (m *Matcher) rule(s *scratch, r *rule) bool {
 	markTrig := len(s.trigUsed)
 	fired := false
 	for _, t := range r.any {
-		sl := s.slots[t]
-		if sl.gen != s.gen {
-			continue
-		}
-		for i := sl.first; i < sl.first+sl.n; i++ {
+		lo, hi := s.span(t)
+		for i := lo; i < hi; i++ {
 			o := s.occs[i]
 			if s.masked(o) {
 				continue
@@ -283,11 +287,8 @@ func (m *Matcher) rule(s *scratch, r *rule) bool {
 	}
 	for _, g := range r.all {
 		for _, t := range g {
-			sl := s.slots[t]
-			if sl.gen != s.gen {
-				continue
-			}
-			for i := sl.first; i < sl.first+sl.n; i++ {
+			lo, hi := s.span(t)
+			for i := lo; i < hi; i++ {
 				if !s.masked(s.occs[i]) {
 					s.used = append(s.used, i)
 				}
@@ -315,11 +316,8 @@ func (s *scratch) near(o occ, r *rule, record bool) bool {
 	for _, g := range r.near {
 		found := false
 		for _, t := range g {
-			sl := s.slots[t]
-			if sl.gen != s.gen {
-				continue
-			}
-			for i := sl.first; i < sl.first+sl.n; i++ {
+			lo, hi := s.span(t)
+			for i := lo; i < hi; i++ {
 				q := s.occs[i]
 				if s.masked(q) {
 					continue

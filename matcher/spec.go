@@ -218,6 +218,25 @@ func (p *parser) decode(data []byte, doc *fileDoc) (*yaml.Node, yamlpos.List) {
 	return root, yamlpos.DecodeNode(p.file, root, doc)
 }
 
+// decodeMapping decodes the mapping n into a T for p. When n is not a
+// mapping it records the problem notMapping (a format whose one %s is n's
+// kind); else it records the decoding problems. It reports whether the T
+// holds n. The T is made only for a mapping, so that a file of many scalars
+// allocates none.
+func decodeMapping[T any](p *parser, n *yaml.Node, notMapping string) (T, bool) {
+	if n.Kind != yaml.MappingNode {
+		p.add(n, notMapping, kindName(n))
+		var zero T
+		return zero, false
+	}
+	var d T
+	if errs := yamlpos.DecodeNode(p.file, n, &d); len(errs) > 0 {
+		p.errs.addAll(errs)
+		return d, false
+	}
+	return d, true
+}
+
 // add records a problem at node n.
 func (p *parser) add(n *yaml.Node, format string, args ...any) {
 	e := yamlpos.NodeError(n, format, args...)
@@ -226,13 +245,8 @@ func (p *parser) add(n *yaml.Node, format string, args ...any) {
 }
 
 func (p *parser) profile(n *yaml.Node, shared map[string]List) (Spec, bool) {
-	if n.Kind != yaml.MappingNode {
-		p.add(n, "a profile is a mapping (name:, rules: ...), not %s", kindName(n))
-		return Spec{}, false
-	}
-	var d profileDoc
-	if errs := yamlpos.DecodeNode(p.file, n, &d); len(errs) > 0 {
-		p.errs.addAll(errs)
+	d, ok := decodeMapping[profileDoc](p, n, "a profile is a mapping (name:, rules: ...), not %s")
+	if !ok {
 		return Spec{}, false
 	}
 	s := Spec{
@@ -293,13 +307,8 @@ func (p *parser) profile(n *yaml.Node, shared map[string]List) (Spec, bool) {
 }
 
 func (p *parser) rule(n *yaml.Node) (Rule, bool) {
-	if n.Kind != yaml.MappingNode {
-		p.add(n, "a rule is a mapping (any:, near: ...), not %s", kindName(n))
-		return Rule{}, false
-	}
-	var d ruleDoc
-	if errs := yamlpos.DecodeNode(p.file, n, &d); len(errs) > 0 {
-		p.errs.addAll(errs)
+	d, ok := decodeMapping[ruleDoc](p, n, "a rule is a mapping (any:, near: ...), not %s")
+	if !ok {
 		return Rule{}, false
 	}
 	r := Rule{

@@ -52,6 +52,11 @@ func TestInvalidProfiles(t *testing.T) {
 			`none-vetoes-trigger.yaml:6:11: profile "rule-none" can never match: none: "war" (none-vetoes-trigger.yaml:9:16) vetoes it wherever its trigger "tariff war" occurs`,
 		}},
 		{"circular-list.yaml", []string{`circular-list.yaml:3:13: list $a refers to itself (via a -> b)`}},
+		{"not-mappings.yaml", []string{
+			`not-mappings.yaml:2:5: a profile is a mapping (name:, rules: ...), not a string`,
+			`not-mappings.yaml:5:9: a rule is a mapping (any:, near: ...), not a string`,
+			`not-mappings.yaml:6:9: a rule is a mapping (any:, near: ...), not a list`,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

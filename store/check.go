@@ -54,19 +54,11 @@ func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 // runCheck runs an integrity pragma and returns its problems: none when it
 // answers the single row "ok".
 func runCheck(ctx context.Context, db *sql.DB, pragma string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, pragma)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var problems []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		if p == "ok" {
-			continue
+	err := eachRow(ctx, db, func(rows *sql.Rows) error {
+		p, err := scanString(rows)
+		if err != nil || p == "ok" {
+			return err
 		}
 		// A row may hold several lines, under a "*** in database main ***"
 		// heading: one problem per line.
@@ -75,8 +67,9 @@ func runCheck(ctx context.Context, db *sql.DB, pragma string) ([]string, error) 
 				problems = append(problems, line)
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, pragma)
+	if err != nil {
 		if len(problems) > 0 && isCorruptErr(err) {
 			// The check stopped at damage too deep to go on: what it
 			// listed so far, and that.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -78,20 +79,11 @@ func (s *Store) countPerDay(ctx context.Context, table, key, at string, bounds [
 ) t
 GROUP BY k, d
 ORDER BY k, d`
-	rows, err := s.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DayCount
-	for rows.Next() {
+	return queryAll(ctx, s.r, func(rows *sql.Rows) (DayCount, error) {
 		var c DayCount
-		if err := rows.Scan(&c.Key, &c.Day, &c.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&c.Key, &c.Day, &c.Count)
+		return c, err
+	}, q, args...)
 }
 
 // DeliveryCount is one profile's matches delivered and pending.
@@ -107,7 +99,11 @@ type DeliveryCount struct {
 // DeliveryCounts returns, per profile with any, how many matches were
 // delivered since since and how many are pending now, ordered by profile.
 func (s *Store) DeliveryCounts(ctx context.Context, since time.Time) ([]DeliveryCount, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	out, err := queryAll(ctx, s.r, func(rows *sql.Rows) (DeliveryCount, error) {
+		var c DeliveryCount
+		err := rows.Scan(&c.Profile, &c.Delivered, &c.Pending)
+		return c, err
+	}, `
 SELECT profile,
 	SUM(CASE WHEN delivered_at >= $1 THEN 1 ELSE 0 END),
 	SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END)
@@ -116,18 +112,6 @@ WHERE delivered_at IS NULL OR (delivered_at >= $1 AND delivery_ref NOT LIKE $2)
 GROUP BY profile
 ORDER BY profile`, since.UnixMilli(), MutedRef+"%")
 	if err != nil {
-		return nil, fmt.Errorf("store: delivery counts: %w", err)
-	}
-	defer rows.Close()
-	var out []DeliveryCount
-	for rows.Next() {
-		var c DeliveryCount
-		if err := rows.Scan(&c.Profile, &c.Delivered, &c.Pending); err != nil {
-			return nil, fmt.Errorf("store: delivery counts: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: delivery counts: %w", err)
 	}
 	return out, nil

@@ -107,11 +107,7 @@ func writeBatch(ctx context.Context, to *Store, insert string, batch [][]any, c 
 	defer stmt.Close()
 	written := 0
 	for _, vals := range batch {
-		res, err := stmt.ExecContext(ctx, vals...)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
+		n, err := affected(stmt.ExecContext(ctx, vals...))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -33,15 +34,11 @@ type Feedback struct {
 // second replica receiving it, or the same reader choosing the same action
 // again) is left as first recorded.
 func (s *Store) SaveFeedback(ctx context.Context, f Feedback) (fresh bool, err error) {
-	res, err := s.w.ExecContext(ctx, `
+	n, err := affected(s.w.ExecContext(ctx, `
 INSERT INTO feedback (profile, item_id, story_id, user_id, action, channel, action_ts, at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (user_id, profile, item_id, action) DO NOTHING`,
-		f.Profile, f.ItemID, f.StoryID, f.UserID, f.Action, f.Channel, f.ActionTS, f.At.UnixMilli())
-	if err != nil {
-		return false, fmt.Errorf("store: save feedback %s/%s: %w", f.Profile, f.ItemID, err)
-	}
-	n, err := res.RowsAffected()
+		f.Profile, f.ItemID, f.StoryID, f.UserID, f.Action, f.Channel, f.ActionTS, f.At.UnixMilli()))
 	if err != nil {
 		return false, fmt.Errorf("store: save feedback %s/%s: %w", f.Profile, f.ItemID, err)
 	}
@@ -51,27 +48,19 @@ ON CONFLICT (user_id, profile, item_id, action) DO NOTHING`,
 // FeedbackSince returns the feedback recorded at or after since, oldest
 // first.
 func (s *Store) FeedbackSince(ctx context.Context, since time.Time) ([]Feedback, error) {
-	rows, err := s.r.QueryContext(ctx, `
-SELECT profile, item_id, story_id, user_id, action, channel, action_ts, at
-FROM feedback WHERE at >= $1
-ORDER BY at, user_id, profile, item_id, action`, since.UnixMilli())
-	if err != nil {
-		return nil, fmt.Errorf("store: feedback: %w", err)
-	}
-	defer rows.Close()
-	var fs []Feedback
-	for rows.Next() {
+	fs, err := queryAll(ctx, s.r, func(rows *sql.Rows) (Feedback, error) {
 		var (
 			f  Feedback
 			at int64
 		)
-		if err := rows.Scan(&f.Profile, &f.ItemID, &f.StoryID, &f.UserID, &f.Action, &f.Channel, &f.ActionTS, &at); err != nil {
-			return nil, fmt.Errorf("store: feedback: %w", err)
-		}
+		err := rows.Scan(&f.Profile, &f.ItemID, &f.StoryID, &f.UserID, &f.Action, &f.Channel, &f.ActionTS, &at)
 		f.At = fromMillis(at)
-		fs = append(fs, f)
-	}
-	if err := rows.Err(); err != nil {
+		return f, err
+	}, `
+SELECT profile, item_id, story_id, user_id, action, channel, action_ts, at
+FROM feedback WHERE at >= $1
+ORDER BY at, user_id, profile, item_id, action`, since.UnixMilli())
+	if err != nil {
 		return nil, fmt.Errorf("store: feedback: %w", err)
 	}
 	return fs, nil
@@ -80,20 +69,8 @@ ORDER BY at, user_id, profile, item_id, action`, since.UnixMilli())
 // MatchProfiles returns the names of the profiles that matched itemID, in
 // order.
 func (s *Store) MatchProfiles(ctx context.Context, itemID string) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT profile FROM matches WHERE item_id = $1 ORDER BY profile`, itemID)
+	ps, err := queryAll(ctx, s.r, scanString, `SELECT profile FROM matches WHERE item_id = $1 ORDER BY profile`, itemID)
 	if err != nil {
-		return nil, fmt.Errorf("store: profiles of %s: %w", itemID, err)
-	}
-	defer rows.Close()
-	var ps []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, fmt.Errorf("store: profiles of %s: %w", itemID, err)
-		}
-		ps = append(ps, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: profiles of %s: %w", itemID, err)
 	}
 	return ps, nil

@@ -162,12 +162,8 @@ func insertItems(ctx context.Context, tx *sql.Tx, items []feeds.Item, seen time.
 			feedDate = it.Published.UnixMilli()
 			it.Published = seen
 		}
-		res, err := stmt.ExecContext(ctx, it.ID, it.FeedURL, it.Feed, it.Title, it.Summary, it.Link,
-			it.Published.UnixMilli(), seen.UnixMilli(), it.Source, it.SourceURL, feedDate)
-		if err != nil {
-			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
-		}
-		n, err := res.RowsAffected()
+		n, err := affected(stmt.ExecContext(ctx, it.ID, it.FeedURL, it.Feed, it.Title, it.Summary, it.Link,
+			it.Published.UnixMilli(), seen.UnixMilli(), it.Source, it.SourceURL, feedDate))
 		if err != nil {
 			return nil, fmt.Errorf("store: save item %s: %w", it.ID, err)
 		}

@@ -105,18 +105,8 @@ func (s *Store) ClosePlan(ctx context.Context, planID string, at time.Time) erro
 // OpenPlans returns the plans not closed, oldest first, each with its messages in
 // order.
 func (s *Store) OpenPlans(ctx context.Context) ([]Plan, error) {
-	rows, err := s.r.QueryContext(ctx, `
-SELECT p.plan_id, p.profile, p.channel, p.planned, m.seq, m.message_id, m.body, m.attempted, m.ref
-FROM delivery_plans p
-JOIN delivery_messages m ON m.plan_id = p.plan_id
-WHERE p.closed IS NULL
-ORDER BY p.planned, p.plan_id, m.seq`)
-	if err != nil {
-		return nil, fmt.Errorf("store: open plans: %w", err)
-	}
-	defer rows.Close()
 	var plans []Plan
-	for rows.Next() {
+	err := eachRow(ctx, s.r, func(rows *sql.Rows) error {
 		var (
 			id, profile, channel, msgID, body, ref string
 			planned                                int64
@@ -124,18 +114,24 @@ ORDER BY p.planned, p.plan_id, m.seq`)
 			attempted                              sql.NullInt64
 		)
 		if err := rows.Scan(&id, &profile, &channel, &planned, &seq, &msgID, &body, &attempted, &ref); err != nil {
-			return nil, fmt.Errorf("store: open plans: %w", err)
+			return err
 		}
 		if len(plans) == 0 || plans[len(plans)-1].ID != id {
 			plans = append(plans, Plan{ID: id, Profile: profile, Channel: channel, Planned: fromMillis(planned)})
 		}
 		p := &plans[len(plans)-1]
 		if seq != len(p.Messages) {
-			return nil, fmt.Errorf("store: open plans: plan %s lacks message %d", id, len(p.Messages))
+			return fmt.Errorf("plan %s lacks message %d", id, len(p.Messages))
 		}
 		p.Messages = append(p.Messages, PlannedMessage{ID: msgID, Body: []byte(body), Attempted: fromNullMillis(attempted), Ref: ref})
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `
+SELECT p.plan_id, p.profile, p.channel, p.planned, m.seq, m.message_id, m.body, m.attempted, m.ref
+FROM delivery_plans p
+JOIN delivery_messages m ON m.plan_id = p.plan_id
+WHERE p.closed IS NULL
+ORDER BY p.planned, p.plan_id, m.seq`)
+	if err != nil {
 		return nil, fmt.Errorf("store: open plans: %w", err)
 	}
 	return plans, nil

@@ -68,14 +68,10 @@ func tryLockLease(ctx context.Context, s *Store, name string, fn func(context.Co
 	holder := lockHolder()
 	now := s.now()
 	take := func(dead string) (bool, error) {
-		res, err := s.w.ExecContext(ctx, `
+		n, err := affected(s.w.ExecContext(ctx, `
 INSERT INTO locks (name, holder, expires) VALUES ($1, $2, $3)
 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
-WHERE locks.expires <= $4 OR locks.holder = $5`, name, holder, now.Add(lockLease).UnixMilli(), now.UnixMilli(), dead)
-		if err != nil {
-			return false, fmt.Errorf("store: lock %q: %w", name, err)
-		}
-		n, err := res.RowsAffected()
+WHERE locks.expires <= $4 OR locks.holder = $5`, name, holder, now.Add(lockLease).UnixMilli(), now.UnixMilli(), dead))
 		if err != nil {
 			return false, fmt.Errorf("store: lock %q: %w", name, err)
 		}

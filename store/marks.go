@@ -11,12 +11,8 @@ import (
 // already recorded keeps its first time and first is false, so callers can
 // do something at most once by doing it only when first is true.
 func (s *Store) Mark(ctx context.Context, key string, at time.Time) (first bool, err error) {
-	res, err := s.w.ExecContext(ctx,
-		`INSERT INTO marks (mark, at) VALUES ($1, $2) ON CONFLICT (mark) DO NOTHING`, key, at.UnixMilli())
-	if err != nil {
-		return false, fmt.Errorf("store: mark %q: %w", key, err)
-	}
-	n, err := res.RowsAffected()
+	n, err := affected(s.w.ExecContext(ctx,
+		`INSERT INTO marks (mark, at) VALUES ($1, $2) ON CONFLICT (mark) DO NOTHING`, key, at.UnixMilli()))
 	if err != nil {
 		return false, fmt.Errorf("store: mark %q: %w", key, err)
 	}

@@ -87,13 +87,7 @@ ORDER BY m.profile, i.published DESC, m.item_id`)
 // source and source_url), and returns its rows; what names the query in
 // errors.
 func (s *Store) matchesWith(ctx context.Context, what, query string, args ...any) ([]Pending, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
-	}
-	defer rows.Close()
-	var ps []Pending
-	for rows.Next() {
+	ps, err := queryAll(ctx, s.r, func(rows *sql.Rows) (Pending, error) {
 		var (
 			p                  Pending
 			terms              string
@@ -103,17 +97,17 @@ func (s *Store) matchesWith(ctx context.Context, what, query string, args ...any
 			&p.Item.FeedURL, &p.Item.Feed, &p.Item.Title, &p.Item.Summary, &p.Item.Link, &published,
 			&p.Item.Source, &p.Item.SourceURL)
 		if err != nil {
-			return nil, fmt.Errorf("store: %s: %w", what, err)
+			return p, err
 		}
 		if err := json.Unmarshal([]byte(terms), &p.Terms); err != nil {
-			return nil, fmt.Errorf("store: %s: terms of %s/%s: %w", what, p.Profile, p.ItemID, err)
+			return p, fmt.Errorf("terms of %s/%s: %w", p.Profile, p.ItemID, err)
 		}
 		p.Matched = fromMillis(matched)
 		p.Item.ID = p.ItemID
 		p.Item.Published = fromMillis(published)
-		ps = append(ps, p)
-	}
-	if err := rows.Err(); err != nil {
+		return p, nil
+	}, query, args...)
+	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return ps, nil
@@ -207,11 +201,7 @@ func insertMatches(ctx context.Context, tx *sql.Tx, ms []Match) ([]Match, error)
 		if err != nil {
 			return nil, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
 		}
-		res, err := stmt.ExecContext(ctx, m.Profile, m.ItemID, m.Channel, string(buf), m.Score, m.Matched.UnixMilli())
-		if err != nil {
-			return nil, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
-		}
-		n, err := res.RowsAffected()
+		n, err := affected(stmt.ExecContext(ctx, m.Profile, m.ItemID, m.Channel, string(buf), m.Score, m.Matched.UnixMilli()))
 		if err != nil {
 			return nil, fmt.Errorf("store: save match %s/%s: %w", m.Profile, m.ItemID, err)
 		}

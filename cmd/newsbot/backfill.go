@@ -9,6 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/internal/pipeline"
 )
 
@@ -66,23 +67,21 @@ func (c *backfillCmd) Run(ctx context.Context, e *env) error {
 			}
 		}
 	}
+	var (
+		rs    pipeline.RematchStats
+		ds    []digest.Digest
+		dopts digest.Options
+		done  = "re-match done"
+	)
 	if c.DryRun {
 		// Matched in memory only: the store's delivery state stays as it
 		// was, so the next once posts nothing from this preview.
-		opts := a.digestOptions(ctx)
-		rs, ds, err := a.pipeline.PreviewRematch(ctx, since, until, progress, opts)
-		if bar != nil {
-			_ = bar.Set(rs.Items)
-			_ = bar.Finish()
-		}
-		if err != nil {
-			return err
-		}
-		e.log.Info("re-match previewed, nothing stored", "since", since.In(a.cfg.Location).Format(time.RFC3339),
-			"until", until.In(a.cfg.Location).Format(time.RFC3339), "items", rs.Items, "new_matches", rs.Matches)
-		return a.print(ds, c.Format, opts)
+		dopts = a.digestOptions(ctx)
+		rs, ds, err = a.pipeline.PreviewRematch(ctx, since, until, progress, dopts)
+		done = "re-match previewed, nothing stored"
+	} else {
+		rs, err = a.pipeline.Rematch(ctx, since, until, progress)
 	}
-	rs, err := a.pipeline.Rematch(ctx, since, until, progress)
 	if bar != nil {
 		_ = bar.Set(rs.Items)
 		_ = bar.Finish()
@@ -90,8 +89,11 @@ func (c *backfillCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("re-match done", "since", since.In(a.cfg.Location).Format(time.RFC3339),
+	e.log.Info(done, "since", since.In(a.cfg.Location).Format(time.RFC3339),
 		"until", until.In(a.cfg.Location).Format(time.RFC3339), "items", rs.Items, "new_matches", rs.Matches)
+	if c.DryRun {
+		return a.print(ds, c.Format, dopts)
+	}
 	return a.deliverPending(ctx, false, c.Format)
 }
 

@@ -179,14 +179,18 @@ func (e *env) loadConfig() (*config.Config, error) {
 	return cfg, nil
 }
 
-// openStore opens the configured store, applying any pending migration; the
-// caller must Close it.
-func (e *env) openStore(ctx context.Context) (*store.Store, error) {
+// openStore loads the configuration and opens the configured store,
+// applying any pending migration; the caller must Close the store.
+func (e *env) openStore(ctx context.Context) (*config.Config, *store.Store, error) {
 	cfg, err := e.loadConfig()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return store.Open(ctx, cfg.Store.Value())
+	st, err := store.Open(ctx, cfg.Store.Value())
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
 }
 
 // isTerminal reports whether w is a terminal, for progress display: a

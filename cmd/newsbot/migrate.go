@@ -13,7 +13,7 @@ type migrateCmd struct{}
 // Run opens the store, which applies any pending migration under a lock so
 // replicas starting together do not race, and reports the version.
 func (c *migrateCmd) Run(ctx context.Context, e *env) error {
-	st, err := e.openStore(ctx)
+	_, st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,7 @@ type storeStatsCmd struct {
 
 // Run opens the configured store and prints its statistics.
 func (c *storeStatsCmd) Run(ctx context.Context, e *env) error {
-	cfg, err := e.loadConfig()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.Store.Value())
+	cfg, st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}

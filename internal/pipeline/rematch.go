@@ -24,17 +24,10 @@ type RematchStats struct {
 // progress, if set, is called with the count of items matched so far.
 func (p *Pipeline) Rematch(ctx context.Context, since, until time.Time, progress func(items int)) (RematchStats, error) {
 	var stats RematchStats
-	m := p.Matcher()
-	channels := p.channels(m)
-	now := p.Now()
 	var pending []store.Match
-	err := p.Store.ItemsPublished(ctx, since, until, func(it feeds.Item) error {
-		stats.Items++
-		pending = append(pending, matchItems(m, []feeds.Item{it}, channels, now)...)
-		if progress != nil {
-			progress(stats.Items)
-		}
-		return ctx.Err()
+	err := p.matchPublished(ctx, since, until, progress, &stats, func(_ feeds.Item, ms []store.Match) error {
+		pending = append(pending, ms...)
+		return nil
 	})
 	if err != nil {
 		return stats, fmt.Errorf("pipeline: rematch: %w", err)
@@ -59,13 +52,9 @@ func (p *Pipeline) Rematch(ctx context.Context, since, until time.Time, progress
 // preview. progress is as for Rematch.
 func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, progress func(items int), opts digest.Options) (RematchStats, []digest.Digest, error) {
 	var stats RematchStats
-	m := p.Matcher()
-	channels := p.channels(m)
-	now := p.Now()
 	var extra []digest.Entry
-	err := p.Store.ItemsPublished(ctx, since, until, func(it feeds.Item) error {
-		stats.Items++
-		for _, mt := range matchItems(m, []feeds.Item{it}, channels, now) {
+	err := p.matchPublished(ctx, since, until, progress, &stats, func(it feeds.Item, ms []store.Match) error {
+		for _, mt := range ms {
 			_, err := p.Store.Delivered(ctx, mt.Profile, mt.ItemID)
 			switch {
 			case errors.Is(err, store.ErrNotFound):
@@ -79,10 +68,7 @@ func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, p
 				return err
 			}
 		}
-		if progress != nil {
-			progress(stats.Items)
-		}
-		return ctx.Err()
+		return nil
 	})
 	if err != nil {
 		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
@@ -96,4 +82,24 @@ func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, p
 		return stats, nil, fmt.Errorf("pipeline: preview rematch: %w", err)
 	}
 	return stats, digest.Build(append(entries, extra...), p.DigestOptions(opts)), nil
+}
+
+// matchPublished streams the stored items published in [since, until),
+// matches each against the profiles in force and hands the item and its
+// matches to fn, counting the items in stats and reporting them to progress,
+// if set. It stops at fn's first error or when ctx ends.
+func (p *Pipeline) matchPublished(ctx context.Context, since, until time.Time, progress func(items int), stats *RematchStats, fn func(feeds.Item, []store.Match) error) error {
+	m := p.Matcher()
+	channels := p.channels(m)
+	now := p.Now()
+	return p.Store.ItemsPublished(ctx, since, until, func(it feeds.Item) error {
+		stats.Items++
+		if err := fn(it, matchItems(m, []feeds.Item{it}, channels, now)); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(stats.Items)
+		}
+		return ctx.Err()
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/digest"
 	"github.com/newsbot/newsbot/feeds"
 	"github.com/newsbot/newsbot/matcher"
 )
@@ -67,9 +68,21 @@ func TestRematchFindsTermsDeepInStoredText(t *testing.T) {
         within: 12
 `)
 	p.Matcher = func() *matcher.Matcher { return deep }
-	rs, err := p.Rematch(ctx, now.AddDate(0, 0, -7), now, nil)
+	var seen []int
+	progress := func(n int) { seen = append(seen, n) }
+	rs, ds, err := p.PreviewRematch(ctx, now.AddDate(0, 0, -7), now, progress, digest.Options{})
+	if err != nil || rs.Items != 1 || rs.Matches != 1 || len(ds) != 1 || ds[0].Profile != "hypersonic" {
+		t.Fatalf("preview: %+v, %d digests, %v; want the item matched into one hypersonic digest", rs, len(ds), err)
+	}
+	if pending, err := p.Store.Pending(ctx); err != nil || len(pending) != 0 {
+		t.Fatalf("after the preview, pending = %+v, %v; want none", pending, err)
+	}
+	rs, err = p.Rematch(ctx, now.AddDate(0, 0, -7), now, progress)
 	if err != nil || rs.Items != 1 || rs.Matches != 1 {
 		t.Fatalf("rematch: %+v, %v; want the item matched on its stored text", rs, err)
+	}
+	if fmt.Sprint(seen) != "[1 1]" {
+		t.Errorf("progress reported %v, want [1 1] (one item, previewed then matched)", seen)
 	}
 	pending, err := p.Store.Pending(ctx)
 	if err != nil || len(pending) != 1 || pending[0].Profile != "hypersonic" {

@@ -285,15 +285,26 @@ func slackError(w http.ResponseWriter, code string, problems []string) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// handlePostMessage serves chat.postMessage.
-func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
+// begin opens a posting request: it refuses any method but POST, takes the
+// next scripted response and, if that one answers in place of Slack, writes
+// it. ok is false when the request has been answered.
+func (s *Server) begin(w http.ResponseWriter, r *http.Request) (resp Response, scripted, ok bool) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
+		return Response{}, false, false
 	}
-	resp, scripted := s.next()
+	resp, scripted = s.next()
 	if scripted && !resp.passes() {
 		writeScripted(w, resp)
+		return resp, scripted, false
+	}
+	return resp, scripted, true
+}
+
+// handlePostMessage serves chat.postMessage.
+func (s *Server) handlePostMessage(w http.ResponseWriter, r *http.Request) {
+	resp, scripted, ok := s.begin(w, r)
+	if !ok {
 		return
 	}
 	p, token, err := readPostMessage(r)
@@ -376,13 +387,8 @@ func readPostMessage(r *http.Request) (Post, string, error) {
 // handleWebhook serves incoming-webhook posts at /webhook/<secret>, answering
 // like Slack: "ok", or an error code in a plain-text body.
 func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	resp, scripted := s.next()
-	if scripted && !resp.passes() {
-		writeScripted(w, resp)
+	resp, scripted, ok := s.begin(w, r)
+	if !ok {
 		return
 	}
 	if strings.TrimPrefix(r.URL.Path, "/webhook/") != s.webhookSecret {

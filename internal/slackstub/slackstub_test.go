@@ -282,3 +282,57 @@ func TestScriptedServeDelayAndRefusedReads(t *testing.T) {
 		t.Errorf("history after reads are allowed again: %v", err)
 	}
 }
+
+// TestPostingEndpointsBegin checks what chat.postMessage and the webhook
+// answer before they read a post: any method but POST is refused without
+// using up a scripted answer, and a scripted failure is served in place of
+// Slack's.
+func TestPostingEndpointsBegin(t *testing.T) {
+	tests := []struct {
+		name   string
+		method string
+		fail   bool // script one 500 first
+		want   int
+		reqs   int // requests counted
+	}{
+		{"GET refused", http.MethodGet, false, http.StatusMethodNotAllowed, 0},
+		{"GET refused, script kept", http.MethodGet, true, http.StatusMethodNotAllowed, 0},
+		{"POST gets the scripted 500", http.MethodPost, true, http.StatusInternalServerError, 1},
+	}
+	endpoints := []struct {
+		name string
+		url  func(*slackstub.Server) string
+	}{
+		{"chat.postMessage", func(s *slackstub.Server) string { return s.URL() + "chat.postMessage" }},
+		{"webhook", func(s *slackstub.Server) string { return s.WebhookURL() }},
+	}
+	for _, ep := range endpoints {
+		for _, tt := range tests {
+			t.Run(ep.name+"/"+tt.name, func(t *testing.T) {
+				s := slackstub.New(t)
+				if tt.fail {
+					s.FailNext(1, http.StatusInternalServerError, "", "")
+				}
+				req, err := http.NewRequestWithContext(context.Background(), tt.method, ep.url(s), strings.NewReader(`{"text":"x"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := s.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != tt.want {
+					t.Errorf("status %d, want %d", resp.StatusCode, tt.want)
+				}
+				if s.Requests() != tt.reqs {
+					t.Errorf("%d requests counted, want %d", s.Requests(), tt.reqs)
+				}
+				if len(s.Posts()) != 0 {
+					t.Errorf("%d posts recorded, want none", len(s.Posts()))
+				}
+			})
+		}
+	}
+}
