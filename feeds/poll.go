@@ -71,13 +71,11 @@ func (p *Poller) Poll(ctx context.Context, reqs []Request, fn func(Request, *Res
 	}
 	workers = min(workers, len(reqs))
 
-	hosts := make(map[string]*semaphore.Weighted)
 	byHost := make(map[string][]int)
 	var order []string
 	for i, r := range reqs {
 		h := hostKey(r.URL)
-		if _, ok := hosts[h]; !ok {
-			hosts[h] = p.hostLimit(h)
+		if _, ok := byHost[h]; !ok {
 			order = append(order, h)
 		}
 		byHost[h] = append(byHost[h], i)
@@ -102,7 +100,7 @@ func (p *Poller) Poll(ctx context.Context, reqs []Request, fn func(Request, *Res
 			defer wg.Done()
 			for i := range queue {
 				req := reqs[i]
-				res, err := p.fetchOne(ctx, hosts[hostKey(req.URL)], req)
+				res, err := p.fetchOne(ctx, p.hostLimit(hostKey(req.URL)), req)
 				fn(req, res, err)
 			}
 		}()
