@@ -58,10 +58,7 @@ func (f *Fetcher) Article(ctx context.Context, req Request, link string) (string
 	defer cancel()
 	text, err := f.article(context.WithValue(ctx, articleKey{}, true), req, u)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w: %w", ctxErr, err)
-		}
-		return "", fmt.Errorf("feeds: article %s: %w", shown, err)
+		return "", fmt.Errorf("feeds: article %s: %w", shown, withCtxErr(ctx, err))
 	}
 	return text, nil
 }
@@ -72,21 +69,14 @@ func (f *Fetcher) article(ctx context.Context, req Request, u *url.URL) (string,
 		return "", errors.New("invalid request")
 	}
 	f.setHeaders(hreq, req, articleAccept)
-	resp, err := f.client.Do(hreq)
+	resp, err := f.do(hreq)
 	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
-		}
 		return "", err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		return "", &HTTPError{URL: RedactURL(u.String()), Status: resp.StatusCode}
-	}
-	if resp.ContentLength > f.opts.MaxBody && resp.Header.Get("Content-Encoding") == "" {
-		return "", fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrTooLarge, resp.ContentLength, f.opts.MaxBody)
 	}
 	body, err := f.readBody(resp)
 	if err != nil {

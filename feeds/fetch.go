@@ -189,12 +189,19 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
 		err = fmt.Errorf("unsupported URL scheme %q", u.Scheme)
 	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w: %w", ctxErr, err)
-		}
-		return res, fmt.Errorf("feeds: fetch %s: %w", shown, err)
+		return res, fmt.Errorf("feeds: fetch %s: %w", shown, withCtxErr(ctx, err))
 	}
 	return res, nil
+}
+
+// withCtxErr wraps err with ctx's error when ctx is done and err does not
+// already say so, so that a timeout or cancellation is always visible to
+// errors.Is.
+func withCtxErr(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("%w: %w", ctxErr, err)
+	}
+	return err
 }
 
 // fetchHTTP fetches an http(s) feed into res.
@@ -211,12 +218,8 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request, u *url.URL, res *R
 		hreq.Header.Set("If-Modified-Since", v)
 	}
 
-	resp, err := f.client.Do(hreq)
+	resp, err := f.do(hreq)
 	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // its URL may hold credentials or a redirect target
-		}
 		return err
 	}
 	defer resp.Body.Close()
@@ -243,9 +246,6 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request, u *url.URL, res *R
 		return &HTTPError{URL: RedactURL(req.URL), Status: resp.StatusCode, RetryAfter: res.RetryAfter}
 	}
 
-	if resp.ContentLength > f.opts.MaxBody && resp.Header.Get("Content-Encoding") == "" {
-		return fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrTooLarge, resp.ContentLength, f.opts.MaxBody)
-	}
 	body, err := f.readBody(resp)
 	res.Bytes = int64(len(body))
 	if err != nil {
@@ -262,6 +262,20 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request, u *url.URL, res *R
 		res.MaxAge = pf.ttl
 	}
 	return nil
+}
+
+// do sends hreq. Its error is the cause alone, not the *url.Error around
+// it, whose URL may hold credentials or a redirect target.
+func (f *Fetcher) do(hreq *http.Request) (*http.Response, error) {
+	resp, err := f.client.Do(hreq)
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return nil, err
+	}
+	return resp, nil
 }
 
 // setHeaders sets the headers every request carries: User-Agent (the
@@ -283,8 +297,12 @@ func (f *Fetcher) setHeaders(hreq *http.Request, req Request, accept string) {
 }
 
 // readBody reads the response body, inflating gzip (declared, or sniffed
-// when undeclared), up to MaxBody decompressed bytes.
+// when undeclared), up to MaxBody decompressed bytes. An uncompressed body
+// whose Content-Length is over MaxBody fails at once, unread.
 func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
+	if resp.ContentLength > f.opts.MaxBody && resp.Header.Get("Content-Encoding") == "" {
+		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrTooLarge, resp.ContentLength, f.opts.MaxBody)
+	}
 	br := bufio.NewReader(resp.Body)
 	var r io.Reader = br
 	// The declared length of an uncompressed body sizes the buffer, so
