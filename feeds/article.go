@@ -114,11 +114,12 @@ type ArticleResult struct {
 
 // FetchArticles fetches the article page of each item that has a link and
 // adds its main text to the item's Text (read once where it repeats what
-// the feed gave), at most PerHost pages per host at once across the Poller,
-// in the calling goroutine and a few of its own. It returns one result per
-// item tried; an item whose article fails keeps what the feed gave. Items
-// with no link are skipped; aggregator links fail with ErrAggregatorLink
-// without a request.
+// the feed gave): at most PerHost pages per host at once across the Poller
+// and at most PerHost in all, each in a goroutine of its own, returning
+// when all are done. It returns one result per item tried, in no set
+// order; an item whose article fails keeps what the feed gave. Items with
+// no link are skipped; aggregator links fail with ErrAggregatorLink without
+// a request.
 func (p *Poller) FetchArticles(ctx context.Context, req Request, items []Item) []ArticleResult {
 	var (
 		mu  sync.Mutex
