@@ -84,7 +84,7 @@ func Excerpts(body string, spans []Span, context, n int) [][]Segment {
 
 // runeStart moves i back to the start of the UTF-8 sequence it falls in.
 func runeStart(s string, i int) int {
-	for i > 0 && i < len(s) && s[i]&0xC0 == 0x80 {
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
 		i--
 	}
 	return i
