@@ -136,9 +136,10 @@ func Suggest(flagged, kept []Entry) []Suggestion {
 		if len(fT) < minFlagged || len(kT) == 0 {
 			continue
 		}
+		trigWords := words(trig)
 		best, bestScore := "", 0.0
 		for w, k := range countTokens(kT) {
-			if strings.Contains(w, " ") || containsTermWord(w, map[string]bool{trig: true}) || slices.Contains(words(trig), w) {
+			if strings.Contains(w, " ") || slices.Contains(trigWords, w) {
 				continue
 			}
 			kShare := float64(k) / float64(len(kT))
