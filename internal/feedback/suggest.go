@@ -280,7 +280,9 @@ func containsTermWord(tok string, termWords map[string]bool) bool {
 }
 
 // words splits s into lower-case words: runs of letters, digits and marks,
-// as the matcher reads them; words of one or two ASCII letters are left out.
+// close to the matcher's words (matcher.Normalize) but without its Unicode
+// folding or its "&" as "and"; words of one or two ASCII letters are left
+// out.
 func words(s string) []string {
 	fields := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
