@@ -27,13 +27,7 @@ type series struct {
 }
 
 // Total is the sum of the series' values.
-func (s series) Total() int {
-	n := 0
-	for _, v := range s.Values {
-		n += v
-	}
-	return n
-}
+func (s series) Total() int { return sum(s.Values) }
 
 // chart is a line chart of counts per day.
 type chart struct {
@@ -254,7 +248,7 @@ func (s sparkline) svg() template.HTML {
 		LastX      float64
 		LastY      float64
 		Silent     bool
-	}{s, sparkW, sparkH, strings.Join(line, " "), area, x(n - 1), y(s.Values[n-1]), most == 1 && s.Values[n-1] == 0 && sum(s.Values) == 0})
+	}{s, sparkW, sparkH, strings.Join(line, " "), area, x(n - 1), y(s.Values[n-1]), sum(s.Values) == 0})
 	if err != nil {
 		panic(fmt.Sprintf("console: sparkline template: %v", err))
 	}

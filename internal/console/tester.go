@@ -19,8 +19,9 @@ import (
 // profiles in force, or of an edited profile file, over a pasted text, or
 // matcher.Diff of the profiles in force and the edit over the items stored in
 // the last days. Only the profiles the edited file defines are shown, so an
-// edit of one file of a profiles directory does not "drop" the others. It compiles the edit on its own and never puts it in force. One
-// run at a time, bounded by Options.TestTimeout and by the body cap.
+// edit of one file of a profiles directory does not "drop" the others. It
+// compiles the edit on its own and never puts it in force. One run at a
+// time, bounded by Options.TestTimeout and by the body cap.
 
 const (
 	// maxResults is the most matches one run shows; the counts above them

@@ -152,7 +152,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) *refusal {
 		h.log.Error("feedback not recorded", "user", cb.User.ID, "error", err)
 	}
 	w.WriteHeader(http.StatusOK)
-	h.recorder.Answer(cb.ResponseURL, results, err)
+	h.recorder.Answer(cb.ResponseURL, results)
 	return nil
 }
 

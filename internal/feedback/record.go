@@ -165,7 +165,7 @@ func (r *Recorder) Handle(ctx context.Context, cb *slack.InteractionCallback) ([
 		return nil, err
 	}
 	results, err := r.Record(ctx, clicks)
-	r.Answer(cb.ResponseURL, results, err)
+	r.Answer(cb.ResponseURL, results)
 	return results, err
 }
 
@@ -174,14 +174,14 @@ const answerTimeout = 10 * time.Second
 
 // Answer posts an ephemeral message, seen by the clicking reader only, to
 // responseURL in the background: "noted" for recorded clicks, or that the
-// click could not be recorded. A responseURL that is empty or not http(s)
-// is ignored. Close waits for the answers in flight.
-func (r *Recorder) Answer(responseURL string, results []Result, recordErr error) {
+// click could not be recorded (no result). A responseURL that is empty or
+// not http(s) is ignored. Close waits for the answers in flight.
+func (r *Recorder) Answer(responseURL string, results []Result) {
 	u, err := url.Parse(responseURL)
-	if responseURL == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
 		return
 	}
-	text := answerText(results, recordErr)
+	text := answerText(results)
 	client := r.Client
 	if client == nil {
 		client = &http.Client{Timeout: answerTimeout}
@@ -200,8 +200,9 @@ func (r *Recorder) Answer(responseURL string, results []Result, recordErr error)
 	})
 }
 
-// answerText is the ephemeral answer to a reader's click.
-func answerText(results []Result, recordErr error) string {
+// answerText is the ephemeral answer to a reader's click: about the first
+// click recorded, or an apology when none was.
+func answerText(results []Result) string {
 	if len(results) == 0 {
 		return "Sorry, newsbot could not record that; please try again later."
 	}

@@ -63,10 +63,12 @@ func Reports(ctx context.Context, st ReportStore, since time.Time, order []strin
 	type key struct{ profile, item string }
 	entries := map[key]store.Pending{}
 	byProfile := map[string][]string{} // profile → item IDs delivered or judged
+	deliveredN := map[string]int{}     // profile → entries delivered
 	for _, p := range delivered {
 		k := key{p.Profile, p.ItemID}
 		entries[k] = p
 		byProfile[p.Profile] = append(byProfile[p.Profile], p.ItemID)
+		deliveredN[p.Profile]++
 	}
 	// The latest relevance judgement of each entry, and the muted stories.
 	type judged struct {
@@ -127,7 +129,7 @@ func Reports(ctx context.Context, st ReportStore, since time.Time, order []strin
 		if only != "" && name != only {
 			continue
 		}
-		r := Report{Profile: name, Muted: len(muted[name]), Flagged: []Entry{}, Suggestions: []Suggestion{}}
+		r := Report{Profile: name, Delivered: deliveredN[name], Muted: len(muted[name]), Flagged: []Entry{}, Suggestions: []Suggestion{}}
 		var kept []Entry
 		for _, id := range byProfile[name] {
 			p := entries[key{name, id}]
@@ -144,11 +146,6 @@ func Reports(ctx context.Context, st ReportStore, since time.Time, order []strin
 				kept = append(kept, e)
 			default:
 				kept = append(kept, e)
-			}
-		}
-		for _, p := range delivered {
-			if p.Profile == name {
-				r.Delivered++
 			}
 		}
 		if n := len(byProfile[name]); n > 0 {

@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"errors"
+	"io"
 	"log"
 	"log/slog"
 	"net/http"
@@ -87,7 +88,8 @@ func (s *Socket) runOnce(ctx context.Context) error {
 	if s.apiURL != "" {
 		opts = append(opts, slack.OptionAPIURL(s.apiURL))
 	}
-	smOpts := append([]socketmode.Option{socketmode.OptionLog(log.New(discard{}, "", 0))}, s.opts...)
+	// slack-go's own messages are dropped: event logs what matters.
+	smOpts := append([]socketmode.Option{socketmode.OptionLog(log.New(io.Discard, "", 0))}, s.opts...)
 	smc := socketmode.New(slack.New("", opts...), smOpts...)
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -141,8 +143,3 @@ func (s *Socket) event(ctx context.Context, smc *socketmode.Client, ev socketmod
 		}
 	}
 }
-
-// discard is a logger output that drops slack-go's messages.
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

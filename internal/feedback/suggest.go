@@ -136,9 +136,10 @@ func Suggest(flagged, kept []Entry) []Suggestion {
 		if len(fT) < minFlagged || len(kT) == 0 {
 			continue
 		}
+		trigWords := words(trig)
 		best, bestScore := "", 0.0
 		for w, k := range countTokens(kT) {
-			if strings.Contains(w, " ") || containsTermWord(w, map[string]bool{trig: true}) || slices.Contains(words(trig), w) {
+			if strings.Contains(w, " ") || slices.Contains(trigWords, w) {
 				continue
 			}
 			kShare := float64(k) / float64(len(kT))
@@ -279,7 +280,9 @@ func containsTermWord(tok string, termWords map[string]bool) bool {
 }
 
 // words splits s into lower-case words: runs of letters, digits and marks,
-// as the matcher reads them; words of one or two ASCII letters are left out.
+// close to the matcher's words (matcher.Normalize) but without its Unicode
+// folding or its "&" as "and"; words of one or two ASCII letters are left
+// out.
 func words(s string) []string {
 	fields := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)

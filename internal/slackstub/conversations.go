@@ -18,6 +18,13 @@ func message(p Post, withMeta bool) map[string]any {
 	return m
 }
 
+// withMetadata reports whether a read request asks for the messages'
+// metadata (include_all_metadata).
+func withMetadata(r *http.Request) bool {
+	v := r.Form.Get("include_all_metadata")
+	return v == "1" || v == "true"
+}
+
 // handleHistory serves conversations.history as Slack does: the channel's
 // top-level messages (no thread replies) newer than oldest, newest first, at
 // most limit of them, with their metadata when include_all_metadata is set.
@@ -32,7 +39,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		limit = l
 	}
 	oldest, _ := strconv.ParseFloat(r.Form.Get("oldest"), 64)
-	withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
+	withMeta := withMetadata(r)
 	s.mu.Lock()
 	msgs := []map[string]any{}
 	for i := len(s.posts) - 1; i >= 0 && len(msgs) < limit; i-- {
@@ -56,7 +63,7 @@ func (s *Server) handleReplies(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	channel, ts := r.Form.Get("channel"), r.Form.Get("ts")
-	withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
+	withMeta := withMetadata(r)
 	s.mu.Lock()
 	msgs := []map[string]any{}
 	for _, p := range s.posts {

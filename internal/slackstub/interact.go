@@ -20,23 +20,17 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// DefaultAppToken is the app-level token apps.connections.open accepts
-// unless WithAppToken says otherwise.
+// DefaultAppToken is the app-level token apps.connections.open accepts.
 const DefaultAppToken = "xapp-1-A000-slackstub-secret"
 
 // pingEvery is how often the stand-in pings its Socket Mode connections, as
 // Slack does; clients treat a silent connection as dead.
 const pingEvery = 100 * time.Millisecond
 
-// WithAppToken sets the app-level token apps.connections.open accepts.
-func WithAppToken(token string) Option { return func(s *Server) { s.interact.appToken = token } }
-
 // interactState is the Server's side of interactivity: Socket Mode
 // connections, the envelopes sent and acknowledged, and the answers posted
 // to response URLs.
 type interactState struct {
-	appToken string
-
 	mu       sync.Mutex
 	conns    []*socketConn // live connections, oldest first
 	joined   chan struct{} // closed and replaced when a connection is added
@@ -75,9 +69,6 @@ type Answer struct {
 }
 
 func (s *Server) initInteract(mux *http.ServeMux) {
-	if s.interact.appToken == "" {
-		s.interact.appToken = DefaultAppToken
-	}
 	s.interact.acks = map[string]bool{}
 	s.interact.acked = make(chan struct{})
 	s.interact.joined = make(chan struct{})
@@ -88,7 +79,7 @@ func (s *Server) initInteract(mux *http.ServeMux) {
 }
 
 // AppToken returns the app-level token the Server accepts.
-func (s *Server) AppToken() string { return s.interact.appToken }
+func (s *Server) AppToken() string { return DefaultAppToken }
 
 // handleConnectionsOpen serves apps.connections.open: a WebSocket URL on
 // the Server for a valid app-level token.
@@ -111,7 +102,7 @@ func (s *Server) handleConnectionsOpen(w http.ResponseWriter, r *http.Request) {
 	case !strings.HasPrefix(token, "xapp-"):
 		slackError(w, "not_allowed_token_type", nil)
 		return
-	case token != s.interact.appToken:
+	case token != DefaultAppToken:
 		slackError(w, "invalid_auth", nil)
 		return
 	}
