@@ -178,10 +178,10 @@ func (h *Handler) firstTime(signature string, ts, now time.Time) bool {
 func redact(err error, secret string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: "<response_url>", Err: redact(ue.Err, secret)}
+		return &url.Error{Op: ue.Op, URL: "<secret>", Err: redact(ue.Err, secret)}
 	}
 	if secret != "" && strings.Contains(err.Error(), secret) {
-		return errors.New(strings.ReplaceAll(err.Error(), secret, "<response_url>"))
+		return errors.New(strings.ReplaceAll(err.Error(), secret, "<secret>"))
 	}
 	return err
 }
