@@ -21,7 +21,7 @@
 # durability for speed (fsync off): it is for tests only.
 
 newsbot_pg_start() {
-  local bin dir port user run i prev
+  local bin dir port user run prev
   if [ -n "${NEWSBOT_PG_DIR:-}" ] && [ -n "${NEWSBOT_PG_BIN:-}" ] &&
     "$NEWSBOT_PG_BIN/pg_isready" -q -h "$NEWSBOT_PG_DIR" -p "$NEWSBOT_PG_PORT" 2>/dev/null; then
     echo "postgres.sh: already running in $NEWSBOT_PG_DIR on port $NEWSBOT_PG_PORT" >&2
@@ -90,10 +90,6 @@ newsbot_pg_start() {
     cat "$dir/server.log" >&2
     return 1
   fi
-  for i in $(seq 1 50); do
-    "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break
-    sleep 0.2
-  done
   "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
     -c "CREATE ROLE newsbot LOGIN CREATEDB" \
     -c "CREATE DATABASE newsbot OWNER newsbot" >/dev/null

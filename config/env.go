@@ -17,8 +17,8 @@ type envVar struct {
 
 // envVars are the settings the environment supplies when the configuration
 // file leaves them out or empty: the file first, the environment second, the
-// built-in default third. To add one, add a line here; the README's
-// Environment section lists them.
+// built-in default third. To add one, add a line here and to the README's
+// Environment section.
 var envVars = []envVar{
 	{"SLACK_BOT_TOKEN", []string{"slack", "token"},
 		func(c *Config, v string) { c.Slack.Token = NewSecret(v) },
@@ -32,16 +32,6 @@ var envVars = []envVar{
 	{"NEWSBOT_STORE", []string{"store"},
 		func(c *Config, v string) { c.Store = NewStoreLocation(v); c.storeFromEnv = true },
 		func(c *Config) bool { return findNode(c.root, "store") != nil }},
-}
-
-// EnvVars returns the names of the environment variables that supply
-// settings the configuration file leaves out, for documentation and help.
-func EnvVars() []string {
-	out := make([]string, len(envVars))
-	for i, e := range envVars {
-		out[i] = e.name
-	}
-	return out
 }
 
 // applyEnv fills the settings the file left out from the environment. A

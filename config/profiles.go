@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/newsbot/newsbot/matcher"
 )
@@ -42,32 +40,38 @@ func (c *Config) ProfileSpecs() ([]matcher.Spec, error) {
 	return ReadProfiles(c.Resolve(c.Profiles))
 }
 
-// ReadProfiles parses the profile file or directory at path.
-func ReadProfiles(path string) ([]matcher.Spec, error) {
+// ProfileFiles returns the profile files at path, as ReadProfiles reads
+// them: the file itself, or the .yaml and .yml files of a directory whose
+// names do not start with a dot, in name order.
+func ProfileFiles(path string) ([]string, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: profiles: %w", err)
 	}
-	files := []string{path}
-	if fi.IsDir() {
-		files = nil
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, fmt.Errorf("config: profiles: %w", err)
+	if !fi.IsDir() {
+		return []string{path}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: profiles: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() && isProfileFile(e.Name()) {
+			files = append(files, filepath.Join(path, e.Name()))
 		}
-		for _, e := range entries {
-			name := e.Name()
-			if e.IsDir() || strings.HasPrefix(name, ".") {
-				continue
-			}
-			if ext := filepath.Ext(name); ext == ".yaml" || ext == ".yml" {
-				files = append(files, filepath.Join(path, name))
-			}
-		}
-		sort.Strings(files)
-		if len(files) == 0 {
-			return nil, fmt.Errorf("config: profiles: directory %s holds no .yaml files", path)
-		}
+	}
+	return files, nil
+}
+
+// ReadProfiles parses the profile file or directory at path.
+func ReadProfiles(path string) ([]matcher.Spec, error) {
+	files, err := ProfileFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("config: profiles: directory %s holds no .yaml files", path)
 	}
 	var specs []matcher.Spec
 	var errs []error

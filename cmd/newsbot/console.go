@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -57,23 +56,9 @@ func (a *app) profileFiles() ([]console.ProfileFile, error) {
 	if path == "" {
 		return []console.ProfileFile{{Name: "profiles.yaml (built in)", Data: config.BuiltinProfiles()}}, nil
 	}
-	fi, err := os.Stat(path)
+	files, err := config.ProfileFiles(path)
 	if err != nil {
-		return nil, fmt.Errorf("profiles: %w", err)
-	}
-	files := []string{path}
-	if fi.IsDir() {
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, fmt.Errorf("profiles: %w", err)
-		}
-		files = nil
-		for _, e := range entries {
-			ext := filepath.Ext(e.Name())
-			if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") && (ext == ".yaml" || ext == ".yml") {
-				files = append(files, filepath.Join(path, e.Name()))
-			}
-		}
+		return nil, err
 	}
 	var out []console.ProfileFile
 	for _, f := range files {
