@@ -29,15 +29,9 @@ func (p *Pipeline) digests(ctx context.Context, opts digest.Options) ([]digest.D
 	return digest.Build(entries, p.DigestOptions(opts)), held, nil
 }
 
-// Alerts returns the pending matches of the given profiles, for an
-// immediate alert. It changes nothing in the store.
-func (p *Pipeline) Alerts(ctx context.Context, profiles map[string]bool) ([]digest.Entry, error) {
-	entries, _, err := p.alerts(ctx, profiles)
-	return entries, err
-}
-
-// alerts is Alerts, also returning the copies of muted stories it held
-// back, for a delivery to settle.
+// alerts returns the pending matches of the given profiles, for an
+// immediate alert, and the copies of muted stories it held back, for a
+// delivery to settle. It changes nothing in the store.
 func (p *Pipeline) alerts(ctx context.Context, profiles map[string]bool) ([]digest.Entry, []mutedCopy, error) {
 	entries, held, err := p.pending(ctx, profiles)
 	if err != nil {
