@@ -418,7 +418,7 @@ func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds
 	}
 	known, err := p.Store.KnownItems(ctx, ids)
 	if err != nil {
-		p.Log.Warn("article pages not fetched", "feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "error", err)
+		p.Log.Warn("article pages not fetched", "feed", r.DisplayName(""), "error", err)
 		return
 	}
 	var fresh []feeds.Item
@@ -432,7 +432,7 @@ func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds
 		if a.Err != nil {
 			fp.articlesFailed++
 			p.Log.Info("article not read; matching the item on what its feed gave",
-				"feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "item", fresh[a.Index].Title, "error", a.Err)
+				"feed", r.DisplayName(""), "item", fresh[a.Index].Title, "error", a.Err)
 		}
 	}
 	text := make(map[string]string, len(fresh))
