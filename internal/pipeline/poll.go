@@ -330,7 +330,8 @@ func (p *Pipeline) feedPoll(ctx context.Context, r feeds.Request, st store.FeedS
 	// the matches of items it had not seen.
 	fp.result.Matches = matchItems(m, recent, channels, now)
 	// Compressing the texts here, in the fetching goroutines, keeps it off
-	// the single writer.
+	// the single writer. On an error Texts stay nil: SavePolls then packs
+	// the texts itself and returns the error.
 	if texts, err := store.PackTexts(fp.result.Items); err == nil {
 		fp.result.Texts = texts
 	}
