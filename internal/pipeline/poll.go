@@ -406,9 +406,9 @@ func (p *Pipeline) report(ctx context.Context, fp feedPoll, stats *PollStats) {
 // fullText adds to the items of a full_text feed that were never stored
 // before the main text of their article pages, fetched once per item: an
 // item already stored is not fetched again, whether its article was read or
-// not. Items share the backing array of the feed's result, so the stored
-// items get the article text as well. A failed article is logged and
-// counted; the item keeps what the feed gave.
+// not. The texts read go into both recent, which is matched, and the items
+// to store (fp.result.Items). A failed article is logged and counted; the
+// item keeps what the feed gave.
 func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds.Item, fp *feedPoll) {
 	if len(recent) == 0 {
 		return
