@@ -91,14 +91,14 @@ func (o Options) withDefaults() Options {
 //
 // Two entries report the same story when they have the same ItemID or link
 // to the same page (tracking parameters, "www.", scheme and fragment
-// ignored), or when entries from different feeds have the same normalised
+// ignored), or when entries from different outlets (see Entry.Outlet) have the same normalised
 // title (case, punctuation and spacing ignored) of at least three
 // words or are near-duplicates: the same agency copy under other URLs and
 // slightly different titles, judged by the shingles of their leads
 // (Entry.Summary) or the words of their titles. Folds by title or
 // similarity are guarded against look-alike stories whose numbers, names or
 // words differ, or that were published days apart. Entries from the same
-// feed with the same title but different links stay apart: feeds reuse
+// outlet with the same title but different links stay apart: feeds reuse
 // titles such as "Daily briefing".
 func Build(entries []Entry, opts Options) []Digest {
 	opts = opts.withDefaults()

@@ -13,11 +13,13 @@
 //
 // One story appears once, however many outlets carry it. Entries fold
 // exactly when they share an item ID or a link to the same page (tracking
-// parameters, "www.", scheme and fragment ignored), or when different feeds
+// parameters, "www.", scheme and fragment ignored), or when different
+// outlets (Entry.Outlet: the publisher an aggregator credits, else the feed)
 // give the same normalised title. They fold as near-duplicates when
-// different feeds carry the same agency copy under other URLs and titles:
-// every pair in a digest is compared (O(n²) over small sorted sets of
-// hashed word 3-shingles; a digest has at most a few hundred entries) by the
+// different outlets carry the same agency copy under other URLs and titles:
+// pairs are compared (every pair in a digest of up to a few hundred
+// entries, beyond that only pairs that share a title word or a lead
+// shingle; over small sorted sets of hashed word 3-shingles) by the
 // overlap of their leads (the first 60 words of Entry.Summary, datelines
 // such as "NEW DELHI (Reuters) -" removed), or, without leads, by the words
 // of their titles. Guards keep look-alike stories apart even when their
@@ -25,8 +27,9 @@
 // or number replaced by another in templated copy (Agni-5 and Agni-Prime),
 // names that swap roles (US tariffs on India and India's on the US), or
 // publication times days apart. Groups merge only when no pair across them
-// trips a guard. The best-scored entry represents the story; the others'
-// links become Duplicates and their feeds AlsoIn ("also: Outlet A, Outlet
+// trips a guard. The best-scored entry represents the story, among those
+// whose link leads to the publisher rather than to an aggregator if any
+// does; the others' links become Duplicates and their outlets AlsoIn ("also: Outlet A, Outlet
 // B"). The thresholds were chosen on the labelled set in testdata/neardup,
 // which TestNearDuplicates measures.
 //

@@ -33,10 +33,8 @@ const (
 
 // Block Kit limits of the feedback menu.
 const (
-	MaxOptionValue   = 150 // characters in an option's value
-	MaxOptionText    = 75  // characters in an option's plain_text
-	MaxOverflowItems = 5   // options in an overflow menu
-	MaxActionID      = 255 // characters in an action_id
+	MaxOptionValue = 150 // characters in an option's value
+	MaxOptionText  = 75  // characters in an option's plain_text
 )
 
 // actionCodes are the one-letter codes of the actions in a FeedbackValue.

@@ -9,10 +9,10 @@ import (
 // now.
 //
 // Entries fold in two passes. First, unconditionally: the same ItemID or the
-// same link key (see linkKey). Second, every pair of entries
-// from different feeds is compared (pairwise, O(n²) over small sorted
-// shingle sets; a digest has at most a few hundred entries). A pair is a
-// candidate when the entries have the same normalised title of at least
+// same link key (see linkKey). Second, pairs of entries from different
+// outlets (see Entry.Outlet) are compared: every pair up to pairwiseLimit
+// entries, beyond that only the pairs candidatePairs offers (see foldNear).
+// A pair is a candidate when the entries have the same normalised title of at least
 // three words, or are similar (see similar and foldThresholds). Candidates
 // are merged most similar first, and two groups merge only if no pair
 // across them conflicts (see conflicting): numbers that disagree, named

@@ -66,27 +66,25 @@ func foldNear(entries []Entry, uf *unionFind, th thresholds) {
 		if ri == rj || blocked[key{min(ri, rj), max(ri, rj)}] {
 			continue
 		}
-		ok := !conflict(p.i, p.j)
-		for _, a := range sample(uf.members(ri), guarded) {
-			if !ok {
-				break
-			}
-			for _, b := range sample(uf.members(rj), guarded) {
-				if conflict(a, b) {
-					ok = false
-					break
-				}
-			}
-			if !ok {
-				break
-			}
-		}
-		if ok {
-			uf.union(ri, rj)
-		} else {
+		if conflict(p.i, p.j) || groupsConflict(sample(uf.members(ri), guarded), sample(uf.members(rj), guarded), conflict) {
 			blocked[key{min(ri, rj), max(ri, rj)}] = true
+		} else {
+			uf.union(ri, rj)
 		}
 	}
+}
+
+// groupsConflict reports whether some member of as conflicts with some
+// member of bs.
+func groupsConflict(as, bs []int, conflict func(i, j int) bool) bool {
+	for _, a := range as {
+		for _, b := range bs {
+			if conflict(a, b) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sample returns at most n members of a group.

@@ -208,7 +208,7 @@ func storyTitle(s Story, max int, bold bool) string {
 }
 
 // storyMeta renders a story's source and age as one line of mrkdwn and,
-// when full, its matched terms and the other feeds that carry it (a thread
+// when full, its matched terms and the other outlets that carry it (a thread
 // reply leaves them out); empty parts are left out.
 func storyMeta(s Story, now time.Time, full bool) string {
 	var parts []string

@@ -150,7 +150,7 @@ var numberWords = map[string]bool{
 // isNumber reports whether a word is a number: it has a digit or is a
 // number word.
 func isNumber(s string) bool {
-	return numberWords[s] || strings.IndexFunc(s, unicode.IsDigit) >= 0
+	return numberWords[s] || hasDigit(s)
 }
 
 // spelling evens out the variants that outlets' copy editing introduces, so

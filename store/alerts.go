@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -9,21 +10,17 @@ import (
 // LastAlerts returns when each channel last got an immediate alert, as
 // recorded by RecordAlert; a channel that never got one is absent.
 func (s *Store) LastAlerts(ctx context.Context) (map[string]time.Time, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT channel, at FROM channel_alerts`)
-	if err != nil {
-		return nil, fmt.Errorf("store: last alerts: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]time.Time{}
-	for rows.Next() {
+	err := eachRow(ctx, s.r, func(rows *sql.Rows) error {
 		var ch string
 		var at int64
 		if err := rows.Scan(&ch, &at); err != nil {
-			return nil, fmt.Errorf("store: last alerts: %w", err)
+			return err
 		}
 		out[ch] = fromMillis(at)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT channel, at FROM channel_alerts`)
+	if err != nil {
 		return nil, fmt.Errorf("store: last alerts: %w", err)
 	}
 	return out, nil

@@ -80,8 +80,7 @@ func (s *Store) MatchProfiles(ctx context.Context, itemID string) ([]string, err
 // match (profile and channel) and its text, once per channel and item.
 func (s *Store) Muted(ctx context.Context) ([]Pending, error) {
 	return s.matchesWith(ctx, "muted", `
-SELECT DISTINCT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
+SELECT DISTINCT `+pendingColumns+`
 FROM feedback f
 JOIN matches m ON m.profile = f.profile AND m.item_id = f.item_id
 JOIN items i ON i.id = f.item_id
@@ -93,8 +92,7 @@ ORDER BY m.channel, m.item_id, m.profile`)
 // not settled by MarkMuted), with their items, ordered by profile, then by the item's Published, newest first.
 func (s *Store) DeliveredSince(ctx context.Context, since time.Time) ([]Pending, error) {
 	return s.matchesWith(ctx, "delivered", `
-SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
+SELECT `+pendingColumns+`
 FROM matches m
 JOIN items i ON i.id = m.item_id
 WHERE m.delivered_at IS NOT NULL AND m.delivered_at >= $1 AND m.delivery_ref NOT LIKE $2
@@ -106,8 +104,7 @@ ORDER BY m.profile, i.published DESC, m.item_id`, since.UnixMilli(), MutedRef+"%
 // no such match.
 func (s *Store) MatchEntry(ctx context.Context, profile, itemID string) (Pending, error) {
 	ps, err := s.matchesWith(ctx, "match", `
-SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
+SELECT `+pendingColumns+`
 FROM matches m
 JOIN items i ON i.id = m.item_id
 WHERE m.profile = $1 AND m.item_id = $2`, profile, itemID)

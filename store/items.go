@@ -199,20 +199,14 @@ func (s *Store) KnownItems(ctx context.Context, ids []string) (map[string]bool, 
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := s.r.QueryContext(ctx, `SELECT id FROM items WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: known items: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: known items: %w", err)
+		err := eachRow(ctx, s.r, func(rows *sql.Rows) error {
+			id, err := scanString(rows)
+			if err != nil {
+				return err
 			}
 			known[id] = true
-		}
-		err = rows.Err()
-		rows.Close()
+			return nil
+		}, `SELECT id FROM items WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: known items: %w", err)
 		}

@@ -74,18 +74,20 @@ func (s *Store) SaveMatches(ctx context.Context, ms []Match) (int, error) {
 // then by the item's Published, newest first (then by item ID).
 func (s *Store) Pending(ctx context.Context) ([]Pending, error) {
 	return s.matchesWith(ctx, "pending", `
-SELECT m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
-	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url
+SELECT `+pendingColumns+`
 FROM matches m
 JOIN items i ON i.id = m.item_id
 WHERE m.delivered_at IS NULL
 ORDER BY m.profile, i.published DESC, m.item_id`)
 }
 
-// matchesWith runs query, which selects the columns of a Pending (the
-// match, then its item's feed_url, feed, title, summary, link, published,
-// source and source_url), and returns its rows; what names the query in
-// errors.
+// pendingColumns are the columns of a Pending, in the order matchesWith
+// scans them: the match (m), then its item (i).
+const pendingColumns = `m.profile, m.item_id, m.channel, m.terms, m.score, m.matched,
+	i.feed_url, i.feed, i.title, i.summary, i.link, i.published, i.source, i.source_url`
+
+// matchesWith runs query, which selects pendingColumns, and returns its
+// rows; what names the query in errors.
 func (s *Store) matchesWith(ctx context.Context, what, query string, args ...any) ([]Pending, error) {
 	ps, err := queryAll(ctx, s.r, func(rows *sql.Rows) (Pending, error) {
 		var (

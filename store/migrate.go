@@ -76,7 +76,7 @@ CREATE TABLE locks (
 );
 `,
 	// 3: the journal of messages in flight, one message at a time (retired
-	// by step 5): a message was unfinished from begun until finished was
+	// by step 8): a message was unfinished from begun until finished was
 	// set.
 	`
 CREATE TABLE outbox (

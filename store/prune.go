@@ -155,21 +155,13 @@ LIMIT $4 `+s.d.skipLocked, cut, afterSeen, afterID, pruneBatch)
 	in := placeholders(1, len(ids))
 	// Only delivered matches go; an item that gained a pending match since
 	// it was picked keeps it, and is itself kept by the NOT EXISTS below.
-	res, err := tx.ExecContext(ctx, `DELETE FROM matches WHERE delivered_at IS NOT NULL AND item_id IN (`+in+`)`, args...)
+	nm, err := affected(tx.ExecContext(ctx, `DELETE FROM matches WHERE delivered_at IS NOT NULL AND item_id IN (`+in+`)`, args...))
 	if err != nil {
 		return nil, 0, err
 	}
-	nm, err := res.RowsAffected()
-	if err != nil {
-		return nil, 0, err
-	}
-	res, err = tx.ExecContext(ctx, `
+	ni, err := affected(tx.ExecContext(ctx, `
 DELETE FROM items WHERE id IN (`+in+`)
-	AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)`, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	ni, err := res.RowsAffected()
+	AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)`, args...))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -190,11 +182,7 @@ func (s *Store) pruneSimple(ctx context.Context, query string, cut int64) (int, 
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		res, err := s.w.ExecContext(ctx, query, cut, pruneBatch)
-		if err != nil {
-			return total, err
-		}
-		n, err := res.RowsAffected()
+		n, err := affected(s.w.ExecContext(ctx, query, cut, pruneBatch))
 		if err != nil {
 			return total, err
 		}

@@ -174,9 +174,7 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 		now := p.Now()
 		var errs []error
 		for _, ch := range busy {
-			if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
-				errs = append(errs, fmt.Errorf("recording the day's digest: %w", err))
-			}
+			errs = append(errs, p.markDay(ctx, ch, now, opts.Location, "digest"))
 		}
 		entries, held, err := p.alerts(ctx, alerting)
 		if err != nil {
@@ -218,9 +216,7 @@ func (p *Pipeline) DeliverAlerts(ctx context.Context, d *digest.Deliverer, opts 
 			if err := p.Store.RecordAlert(ctx, ch, now); err != nil {
 				errs = append(errs, err)
 			}
-			if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
-				errs = append(errs, fmt.Errorf("recording the day's alert: %w", err))
-			}
+			errs = append(errs, p.markDay(ctx, ch, now, opts.Location, "alert"))
 		}
 		return errors.Join(errs...)
 	})
@@ -269,9 +265,7 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, deli
 	for _, ch := range delivered {
 		// A channel that got a digest today is not quiet today.
 		busy[ch] = true
-		if _, err := p.Store.Mark(ctx, quietKey(ch, now, opts.Location), now); err != nil {
-			errs = append(errs, fmt.Errorf("recording the day's digest: %w", err))
-		}
+		errs = append(errs, p.markDay(ctx, ch, now, opts.Location, "digest"))
 	}
 	for _, ch := range slices.Sorted(maps.Keys(opts.ChannelProfiles)) {
 		if busy[ch] || ch == "" {
@@ -292,6 +286,15 @@ func (p *Pipeline) postQuietDays(ctx context.Context, poster digest.Poster, deli
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// markDay records that channel ch got what ("digest" or "alert") on the day
+// of now in loc, so that it gets no quiet-day line that day.
+func (p *Pipeline) markDay(ctx context.Context, ch string, now time.Time, loc *time.Location, what string) error {
+	if _, err := p.Store.Mark(ctx, quietKey(ch, now, loc), now); err != nil {
+		return fmt.Errorf("recording the day's %s: %w", what, err)
+	}
+	return nil
 }
 
 // quietKey names the mark that says channel ch had something (a digest, an

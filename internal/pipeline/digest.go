@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/digest"
+	"github.com/newsbot/newsbot/feeds"
+	"github.com/newsbot/newsbot/store"
 )
 
 // Digests builds the digests of every pending match, one per profile and
@@ -29,15 +31,9 @@ func (p *Pipeline) digests(ctx context.Context, opts digest.Options) ([]digest.D
 	return digest.Build(entries, p.DigestOptions(opts)), held, nil
 }
 
-// Alerts returns the pending matches of the given profiles, for an
-// immediate alert. It changes nothing in the store.
-func (p *Pipeline) Alerts(ctx context.Context, profiles map[string]bool) ([]digest.Entry, error) {
-	entries, _, err := p.alerts(ctx, profiles)
-	return entries, err
-}
-
-// alerts is Alerts, also returning the copies of muted stories it held
-// back, for a delivery to settle.
+// alerts returns the pending matches of the given profiles, for an
+// immediate alert, and the copies of muted stories it held back, for a
+// delivery to settle. It changes nothing in the store.
 func (p *Pipeline) alerts(ctx context.Context, profiles map[string]bool) ([]digest.Entry, []mutedCopy, error) {
 	entries, held, err := p.pending(ctx, profiles)
 	if err != nil {
@@ -59,21 +55,26 @@ func (p *Pipeline) pending(ctx context.Context, profiles map[string]bool) (entri
 		if profiles != nil && !profiles[pm.Profile] {
 			continue
 		}
-		entries = append(entries, digest.Entry{
-			Profile:   pm.Profile,
-			Channel:   pm.Channel,
-			ItemID:    pm.ItemID,
-			Title:     pm.Item.Title,
-			Link:      pm.Item.Link,
-			Feed:      pm.Item.Feed,
-			Source:    pm.Item.Source,
-			Published: pm.Item.Published,
-			Summary:   lead(pm.Item.Summary),
-			Matched:   pm.Terms,
-			Score:     pm.Score,
-		})
+		entries = append(entries, entryOf(pm.Match, pm.Item))
 	}
 	return p.dropMuted(ctx, entries) // mute.go
+}
+
+// entryOf returns match m of item it as a digest entry.
+func entryOf(m store.Match, it feeds.Item) digest.Entry {
+	return digest.Entry{
+		Profile:   m.Profile,
+		Channel:   m.Channel,
+		ItemID:    m.ItemID,
+		Title:     it.Title,
+		Link:      it.Link,
+		Feed:      it.Feed,
+		Source:    it.Source,
+		Published: it.Published,
+		Summary:   lead(it.Summary),
+		Matched:   m.Terms,
+		Score:     m.Score,
+	}
 }
 
 // leadBytes is how much of an item's summary a digest keeps: enough for

@@ -330,7 +330,8 @@ func (p *Pipeline) feedPoll(ctx context.Context, r feeds.Request, st store.FeedS
 	// the matches of items it had not seen.
 	fp.result.Matches = matchItems(m, recent, channels, now)
 	// Compressing the texts here, in the fetching goroutines, keeps it off
-	// the single writer.
+	// the single writer. On an error Texts stay nil: SavePolls then packs
+	// the texts itself and returns the error.
 	if texts, err := store.PackTexts(fp.result.Items); err == nil {
 		fp.result.Texts = texts
 	}
@@ -405,9 +406,9 @@ func (p *Pipeline) report(ctx context.Context, fp feedPoll, stats *PollStats) {
 // fullText adds to the items of a full_text feed that were never stored
 // before the main text of their article pages, fetched once per item: an
 // item already stored is not fetched again, whether its article was read or
-// not. Items share the backing array of the feed's result, so the stored
-// items get the article text as well. A failed article is logged and
-// counted; the item keeps what the feed gave.
+// not. The texts read go into both recent, which is matched, and the items
+// to store (fp.result.Items). A failed article is logged and counted; the
+// item keeps what the feed gave.
 func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds.Item, fp *feedPoll) {
 	if len(recent) == 0 {
 		return
@@ -418,7 +419,7 @@ func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds
 	}
 	known, err := p.Store.KnownItems(ctx, ids)
 	if err != nil {
-		p.Log.Warn("article pages not fetched", "feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "error", err)
+		p.Log.Warn("article pages not fetched", "feed", r.DisplayName(""), "error", err)
 		return
 	}
 	var fresh []feeds.Item
@@ -432,7 +433,7 @@ func (p *Pipeline) fullText(ctx context.Context, r feeds.Request, recent []feeds
 		if a.Err != nil {
 			fp.articlesFailed++
 			p.Log.Info("article not read; matching the item on what its feed gave",
-				"feed", feedLabel(store.FeedState{URL: r.URL, Name: r.Name}), "item", fresh[a.Index].Title, "error", a.Err)
+				"feed", r.DisplayName(""), "item", fresh[a.Index].Title, "error", a.Err)
 		}
 	}
 	text := make(map[string]string, len(fresh))

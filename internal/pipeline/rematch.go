@@ -59,11 +59,7 @@ func (p *Pipeline) PreviewRematch(ctx context.Context, since, until time.Time, p
 			switch {
 			case errors.Is(err, store.ErrNotFound):
 				stats.Matches++
-				extra = append(extra, digest.Entry{
-					Profile: mt.Profile, Channel: mt.Channel, ItemID: it.ID,
-					Title: it.Title, Link: it.Link, Feed: it.Feed, Source: it.Source, Published: it.Published,
-					Summary: lead(it.Summary), Matched: mt.Terms, Score: mt.Score,
-				})
+				extra = append(extra, entryOf(mt, it))
 			case err != nil:
 				return err
 			}
